@@ -1,0 +1,12 @@
+// The log layer's public names: the EventLog contract, its errors and its backends.
+export type {
+  EventLog,
+  LogRecord,
+  RecordBatch,
+  AppendOptions,
+  AppendResult,
+  ReadOptions,
+  PartitionStats,
+  RetentionReport,
+} from './types.js';
+export { LogError } from './errors.js';
