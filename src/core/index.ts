@@ -22,3 +22,4 @@ export type { Logger, LogLevel, LoggerOptions } from './logger.js';
 export { retry, defaultRetryPolicy } from './retry.js';
 export type { RetryPolicy } from './retry.js';
 export { crc32c } from './crc32c.js';
+export { LruCache } from './lru.js';
