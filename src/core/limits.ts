@@ -37,6 +37,28 @@ export const limits = {
   natsMessageBytesMax: 1024 * 1024,
   /** JetStream publishes awaiting their ack at once per log. */
   natsPublishesInFlightMax: 256,
+
+  // Serving store (src/store).
+  /** Rows one list call returns at most; `limit` above it is rejected. */
+  storeListMax: 1000,
+  /** Rows one list call returns when no `limit` is given. */
+  storeListDefault: 100,
+  /** Dead-letter rows kept at most; adding beyond removes the oldest. */
+  deadLettersMax: 100_000,
+  /** A dead letter's payload is cut to this many UTF-8 bytes (on a character boundary). */
+  deadLetterPayloadBytesMax: 4096,
+  /** A dead letter's reason is cut to this many UTF-8 bytes. */
+  deadLetterReasonBytesMax: 1024,
+  /** Names and labels (accounts, users, plans, API keys); longer ones are rejected. */
+  storeNameBytesMax: 200,
+  /** An e-mail address (RFC 5321 path limit). */
+  emailBytesMax: 254,
+  /** A link's target URL. */
+  targetUrlBytesMax: 2048,
+  /** Unrevoked API keys per account; creating one more is refused until one is revoked. */
+  apiKeysActivePerAccountMax: 100,
+  /** Price tiers per plan. */
+  planTiersMax: 32,
 } as const;
 
 export type Limits = typeof limits;

@@ -1,0 +1,145 @@
+// The SQLite schema as an ordered list of versioned migrations, recorded in `schema_migrations`.
+// `migrate` runs them in one BEGIN IMMEDIATE transaction: the first process to arrive takes the
+// write lock and migrates, a second one waits (busy timeout), then finds the versions recorded
+// and applies nothing. A migration is never edited once released; changes are new versions.
+import { assert, type Clock, type Logger } from '../../core/index.js';
+import { defaultPlans } from '../default-plans.js';
+import type { MigrationReport } from '../types.js';
+import type { SqliteDatabase } from './database.js';
+
+export interface SqliteMigration {
+  version: number;
+  name: string;
+  apply(db: SqliteDatabase): void;
+}
+
+// STRICT tables make SQLite refuse a value of the wrong type instead of storing it.
+const schemaV1 = `
+CREATE TABLE plans (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  monthly_fee_minor INTEGER NOT NULL CHECK (monthly_fee_minor >= 0),
+  tiers_json TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  plan_id TEXT NOT NULL REFERENCES plans (id),
+  created_at_ms INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))
+) STRICT;
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  email TEXT NOT NULL,
+  name TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  UNIQUE (account_id, email),
+  -- Target of the links foreign key below: a link's user must be in the link's account.
+  UNIQUE (account_id, id)
+) STRICT;
+
+CREATE TABLE links (
+  id TEXT PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  target_url TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  FOREIGN KEY (account_id, user_id) REFERENCES users (account_id, id)
+) STRICT;
+CREATE INDEX links_updated_at ON links (updated_at_ms, id);
+CREATE INDEX links_account ON links (account_id, id);
+CREATE INDEX links_account_user ON links (account_id, user_id, id);
+
+-- Only sha256(secret) is stored; the secret itself is shown once, when the key is made.
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  scope TEXT NOT NULL CHECK (scope IN ('write', 'read', 'manage')),
+  label TEXT NOT NULL,
+  secret_sha256 TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  revoked_at_ms INTEGER
+) STRICT;
+CREATE INDEX api_keys_account ON api_keys (account_id, id);
+
+-- No foreign key on account_id: a rejected line may name an account that does not exist.
+CREATE TABLE dead_letters (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  received_at_ms INTEGER NOT NULL,
+  account_id TEXT,
+  source TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  payload TEXT NOT NULL
+) STRICT;
+CREATE INDEX dead_letters_received_at ON dead_letters (received_at_ms);
+CREATE INDEX dead_letters_account ON dead_letters (account_id, id);
+
+-- The dead-letter row count, kept by triggers, so that enforcing the bound on every add costs
+-- one row read instead of a count over up to limits.deadLettersMax rows.
+CREATE TABLE dead_letter_count (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  row_count INTEGER NOT NULL CHECK (row_count >= 0)
+) STRICT;
+INSERT INTO dead_letter_count (singleton, row_count) VALUES (1, 0);
+CREATE TRIGGER dead_letters_count_insert AFTER INSERT ON dead_letters
+BEGIN
+  UPDATE dead_letter_count SET row_count = row_count + 1;
+END;
+CREATE TRIGGER dead_letters_count_delete AFTER DELETE ON dead_letters
+BEGIN
+  UPDATE dead_letter_count SET row_count = row_count - 1;
+END;
+`;
+
+export const migrations: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    name: 'plans, accounts, users, links, api keys, dead letters; default plans',
+    apply(db) {
+      db.exec(schemaV1);
+      const insert = db.prepare('INSERT INTO plans (id, name, currency, monthly_fee_minor, tiers_json) VALUES (?, ?, ?, ?, ?)');
+      for (const plan of defaultPlans) insert.run(plan.id, plan.name, plan.currency, plan.monthlyFeeMinor, JSON.stringify(plan.tiers));
+    },
+  },
+];
+
+for (let i = 1; i < migrations.length; i++) {
+  assert(migrations[i]!.version > migrations[i - 1]!.version, 'sqlite migrations must be listed in ascending version order');
+}
+
+/** The newest version this code knows. */
+export const latestVersion = migrations[migrations.length - 1]!.version;
+
+/** Applies every migration not yet recorded, all in one transaction; safe to call concurrently. */
+export function migrate(db: SqliteDatabase, clock: Clock, logger: Logger): MigrationReport {
+  const run = db.transaction((): MigrationReport => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL) STRICT');
+    const recorded = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)');
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      if (recorded.has(migration.version)) continue;
+      migration.apply(db);
+      record.run(migration.version, migration.name, clock.nowMs());
+      applied.push(migration.version);
+    }
+    const current = Math.max(0, ...recorded, ...applied);
+    if (current > latestVersion) {
+      logger.warn({ current, latestVersion }, 'the store schema is newer than this version of clickflow knows; upgrade clickflow');
+    }
+    return { applied, current };
+  });
+  const report = run.immediate();
+  if (report.applied.length > 0) logger.info({ applied: report.applied, current: report.current }, 'store schema migrated');
+  return report;
+}
