@@ -59,6 +59,54 @@ export const limits = {
   apiKeysActivePerAccountMax: 100,
   /** Price tiers per plan. */
   planTiersMax: 32,
+
+  // Stream engine (src/stream); docs/stream.md explains each choice.
+  /**
+   * Time between two checkpoints of a stream job. A committed view row reaches the serving
+   * layer at its commit, so this bounds counter freshness (target: p99 under 250 ms).
+   */
+  streamCheckpointIntervalMsDefault: 200,
+  streamCheckpointIntervalMsMax: 60_000,
+  /** Dirty state and view rows that force a checkpoint before the interval ends: bounds a checkpoint's size and time. */
+  streamCheckpointRowsDefault: 100_000,
+  streamCheckpointRowsMax: 10_000_000,
+  /** How far behind the newest event time of a partition its watermark stays: expected disorder. */
+  streamOutOfOrdernessMsDefault: 3_000,
+  streamOutOfOrdernessMsMax: 60 * 60 * 1000,
+  /** A partition with nothing to read for this long advances its watermark on the clock. */
+  streamIdleTimeoutMsDefault: 2_000,
+  streamIdleTimeoutMsMax: 10 * 60 * 1000,
+  /** Records asked for by one read of a partition (also the capacity of the decoded batch). */
+  streamReadRecordsDefault: 4_096,
+  /** Longest long-poll of one read; a new record wakes it at once. */
+  streamReadWaitMsDefault: 250,
+  /** Keys of one keyed state (or window state) when its declaration gives no bound. */
+  streamStateKeysDefault: 1_000_000,
+  /** Sum of the key bounds of every state of one job: memory per job is bounded before it runs. */
+  streamStateKeysPerJobMax: 50_000_000,
+  /** Pending timers of one operator, per time domain; registering beyond it fails loudly. */
+  streamTimersPerOperatorMax: 1_000_000,
+  /** Windows one event can fall in (window size / slide). */
+  streamWindowsPerEventMax: 256,
+  /** Names of jobs, operators, states and views (UTF-8 bytes). */
+  streamNameBytesMax: 100,
+  /** A state or view key (UTF-8 bytes). */
+  streamKeyBytesMax: 512,
+  /** An encoded state or view value (bytes). */
+  streamValueBytesMax: 1024 * 1024,
+  /** Late-ledger rows buffered between two checkpoints; beyond, events are still counted by reason but not listed. */
+  streamLateRowsPerCheckpointMax: 10_000,
+  /** Late-ledger rows kept in the store; adding beyond removes the oldest (counts by reason are kept whole). */
+  streamLateEventsMax: 100_000,
+  /** Live messages a job may emit between two batches; beyond, the oldest of them are dropped and counted. */
+  streamLiveMessagesPerBatchMax: 10_000,
+  /** First and longest wait before a crashed stream worker is started again. */
+  streamWorkerRestartMsInitial: 200,
+  streamWorkerRestartMsMax: 10_000,
+  /** A worker that stayed up this long is healthy again: its next crash restarts it after the initial wait. */
+  streamWorkerHealthyMs: 30_000,
+  /** How long a stopping worker may take to write its last checkpoint before it is killed. */
+  streamWorkerStopMs: 10_000,
 } as const;
 
 export type Limits = typeof limits;

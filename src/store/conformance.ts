@@ -2,9 +2,9 @@
 // Called from test/store/*.conformance.test.ts, which supply a harness that opens a fresh store
 // location for each case and reopens the same location on demand.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestClock, type Clock, type TestClock } from '../core/index.js';
+import { createTestClock, limits, type Clock, type TestClock } from '../core/index.js';
 import { StoreError, type StoreErrorCode } from './errors.js';
-import type { Account, Page, Store, User } from './types.js';
+import type { Account, Page, Store, StreamCheckpoint, StreamLateEventInput, StreamStateRow, User } from './types.js';
 import { validatePlan } from './validate.js';
 
 export interface StoreConformanceOptions {
@@ -12,6 +12,8 @@ export interface StoreConformanceOptions {
   clock: Clock;
   /** Dead-letter rows kept at most (small, so that the bound can be reached in a test). */
   deadLettersMax?: number;
+  /** Late-ledger rows kept at most (small, so that the bound can be reached in a test). */
+  lateEventsMax?: number;
 }
 
 export interface StoreConformanceHarness {
@@ -62,7 +64,7 @@ export async function seedTenant(store: Store, name: string): Promise<{ account:
 export interface StoreCase {
   clock: TestClock;
   /** Opens (or, after `store.close()`, reopens) the case's store. */
-  open(options?: { deadLettersMax?: number }): Promise<Store>;
+  open(options?: { deadLettersMax?: number; lateEventsMax?: number }): Promise<Store>;
 }
 
 type CaseBody = (context: StoreCase) => Promise<void>;
@@ -84,7 +86,7 @@ export function runStoreConformance(backend: string, createHarness: () => Promis
       it(name, async () => {
         harness = await createHarness();
         const clock = createTestClock(Date.UTC(2026, 2, 1));
-        const open = async (options: { deadLettersMax?: number } = {}): Promise<Store> => {
+        const open = async (options: { deadLettersMax?: number; lateEventsMax?: number } = {}): Promise<Store> => {
           const store = await harness!.open({ clock, ...options });
           stores.push(store);
           return store;
@@ -101,6 +103,9 @@ export function runStoreConformance(backend: string, createHarness: () => Promis
     describeTenantIsolation(storeCase);
     describePaging(storeCase);
     describeDeadLetters(storeCase);
+    describeStreamCheckpoints(storeCase);
+    describeViews(storeCase);
+    describeLateLedger(storeCase);
     describeLifecycle(storeCase);
   });
 }
@@ -518,6 +523,187 @@ function describeLifecycle(storeCase: CaseRegistrar): void {
       expect(await store.apiKeys.verify(secret)).toEqual(key);
       expect(await store.deadLetters.count(account.id)).toBe(1);
       expect((await store.migrate()).applied).toEqual([]);
+    });
+  });
+}
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const text = (value: Uint8Array): string => new TextDecoder().decode(value);
+
+function stateRow(state: string, partition: number, namespace: number, key: string, value: string, touchedMs = 1_000): StreamStateRow {
+  return { state, partition, namespace, key, value: bytes(value), touchedMs };
+}
+
+function emptyCheckpoint(checkpointId: number): StreamCheckpoint {
+  return { checkpointId, positions: [], stateDeletions: [], stateUpserts: [], views: [], lateEvents: [], lateCounts: [] };
+}
+
+function lateEvent(partition: number, offset: number, reason: string): StreamLateEventInput {
+  return { operator: 'counts', partition, offset, eventTimeMs: 1_000 + offset, watermarkMs: 90_000, reason, key: `k${offset}`, recordedAtMs: 5 };
+}
+
+/** The state rows of a load, as `partition/state/namespace/key=value`, sorted. */
+function stateSummary(rows: readonly StreamStateRow[]): string[] {
+  return rows.map((row) => `${row.partition}/${row.state}/${row.namespace}/${row.key}=${text(row.value)}@${row.touchedMs}`).sort();
+}
+
+function describeStreamCheckpoints(storeCase: CaseRegistrar): void {
+  describe('stream checkpoints', () => {
+    storeCase('commits positions and state together and loads them back by partition, also after reopening', async ({ open }) => {
+      let store = await open();
+      expect(await store.streamCheckpoints.load('counts', [0, 1])).toEqual({ checkpointId: 0, positions: [], state: [] });
+      const report = await store.streamCheckpoints.commit('counts', {
+        ...emptyCheckpoint(1),
+        positions: [
+          { partition: 0, nextOffset: 10, watermarkMs: 5_000, expectedNextOffset: null },
+          { partition: 1, nextOffset: 7, watermarkMs: -3, expectedNextOffset: null },
+        ],
+        stateUpserts: [stateRow('op.s', 0, 0, 'a', 'A'), stateRow('op.s', 1, 0, 'b', 'B'), stateRow('op.w', 0, 60_000, 'a', 'W', -7)],
+      });
+      expect(report).toMatchObject({ checkpointId: 1, rows: 5 });
+      expect(report.bytes).toBeGreaterThanOrEqual(6);
+      await store.close();
+      store = await open();
+      const zero = await store.streamCheckpoints.load('counts', [0]);
+      expect(zero.checkpointId).toBe(1);
+      expect(zero.positions).toEqual([{ partition: 0, nextOffset: 10, watermarkMs: 5_000, checkpointId: 1, committedAtMs: zero.positions[0]!.committedAtMs }]);
+      expect(stateSummary(zero.state)).toEqual(['0/op.s/0/a=A@1000', '0/op.w/60000/a=W@-7']);
+      expect(stateSummary((await store.streamCheckpoints.load('counts', [0, 1, 2])).state)).toHaveLength(3);
+      expect((await store.streamCheckpoints.load('other', [0])).positions).toEqual([]);
+      expect((await store.streamCheckpoints.positions('counts')).map((position) => [position.partition, position.nextOffset, position.watermarkMs])).toEqual([
+        [0, 10, 5_000],
+        [1, 7, -3],
+      ]);
+    });
+
+    storeCase('applies deletions by key and by namespace before upserts, so a key removed and set again is kept', async ({ open }) => {
+      const store = await open();
+      await store.streamCheckpoints.commit('counts', {
+        ...emptyCheckpoint(1),
+        positions: [{ partition: 0, nextOffset: 1, watermarkMs: 0, expectedNextOffset: null }],
+        stateUpserts: [stateRow('op.w', 0, 10, 'a', '1'), stateRow('op.w', 0, 10, 'b', '1'), stateRow('op.w', 0, 20, 'a', '1'), stateRow('op.w', 0, 20, 'b', '1')],
+      });
+      await store.streamCheckpoints.commit('counts', {
+        ...emptyCheckpoint(2),
+        positions: [{ partition: 0, nextOffset: 2, watermarkMs: 0, expectedNextOffset: 1 }],
+        stateDeletions: [
+          { state: 'op.w', partition: 0, namespace: 10, key: null },
+          { state: 'op.w', partition: 0, namespace: 20, key: 'a' },
+          { state: 'op.w', partition: 0, namespace: 20, key: 'b' },
+        ],
+        stateUpserts: [stateRow('op.w', 0, 20, 'b', '2', 2_000)],
+      });
+      const loaded = await store.streamCheckpoints.load('counts', [0]);
+      expect(stateSummary(loaded.state)).toEqual(['0/op.w/20/b=2@2000']);
+      expect(loaded.checkpointId).toBe(2);
+    });
+
+    storeCase('refuses a checkpoint that expects another offset (fencing) and keeps nothing of it', async ({ open }) => {
+      const store = await open();
+      await store.streamCheckpoints.commit('counts', {
+        ...emptyCheckpoint(1),
+        positions: [{ partition: 0, nextOffset: 5, watermarkMs: 100, expectedNextOffset: null }],
+        stateUpserts: [stateRow('op.s', 0, 0, 'a', 'first')],
+      });
+      const stale: StreamCheckpoint = {
+        checkpointId: 2,
+        // Partition 1 is new and fine; partition 0 was moved by someone else: the whole commit fails.
+        positions: [
+          { partition: 1, nextOffset: 3, watermarkMs: 100, expectedNextOffset: null },
+          { partition: 0, nextOffset: 9, watermarkMs: 200, expectedNextOffset: 4 },
+        ],
+        stateDeletions: [{ state: 'op.s', partition: 0, namespace: 0, key: 'a' }],
+        stateUpserts: [stateRow('op.s', 0, 0, 'b', 'stale')],
+        views: [{ view: 'v', partition: 0, key: 'a', value: bytes('stale') }],
+        lateEvents: [lateEvent(0, 1, 'beyond-allowed-lateness')],
+        lateCounts: [{ partition: 0, reason: 'beyond-allowed-lateness', count: 1 }],
+      };
+      await expectStoreError(store.streamCheckpoints.commit('counts', stale), 'conflict', 'positions');
+      const loaded = await store.streamCheckpoints.load('counts', [0, 1]);
+      expect(loaded.positions.map((position) => position.nextOffset)).toEqual([5]);
+      expect(stateSummary(loaded.state)).toEqual(['0/op.s/0/a=first@1000']);
+      expect(await store.views.get('v', 'a')).toEqual([]);
+      expect(await store.lateEvents.list()).toEqual([]);
+      expect(await store.lateEvents.counts()).toEqual([]);
+      await expectStoreError(
+        store.streamCheckpoints.commit('counts', { ...emptyCheckpoint(2), positions: [{ partition: 0, nextOffset: 9, watermarkMs: 0, expectedNextOffset: null }] }),
+        'conflict',
+      );
+    });
+
+    storeCase('rejects a malformed checkpoint naming the field, before writing anything', async ({ open }) => {
+      const store = await open();
+      const position = { partition: 0, nextOffset: 1, watermarkMs: 0, expectedNextOffset: null };
+      await expectStoreError(store.streamCheckpoints.commit('counts', { ...emptyCheckpoint(0), positions: [position] }), 'invalid', 'checkpointId');
+      await expectStoreError(store.streamCheckpoints.commit('', emptyCheckpoint(1)), 'invalid', 'job');
+      await expectStoreError(store.streamCheckpoints.commit('counts', { ...emptyCheckpoint(1), positions: [position, position] }), 'invalid', 'positions[1].partition');
+      const longKey = 'k'.repeat(limits.streamKeyBytesMax + 1);
+      await expectStoreError(
+        store.streamCheckpoints.commit('counts', { ...emptyCheckpoint(1), positions: [position], stateUpserts: [stateRow('op.s', 0, 0, longKey, 'v')] }),
+        'invalid',
+        'stateUpserts[0].key',
+      );
+      expect(await store.streamCheckpoints.positions('counts')).toEqual([]);
+    });
+  });
+}
+
+function describeViews(storeCase: CaseRegistrar): void {
+  describe('views', () => {
+    storeCase('keeps one full-value row per key and partition, returns every partition of a key, pages by key', async ({ open }) => {
+      const store = await open();
+      const change = (partition: number, key: string, value: string | null) => ({ view: 'link_counts', partition, key, value: value === null ? null : bytes(value) });
+      await store.streamCheckpoints.commit('counts', {
+        ...emptyCheckpoint(1),
+        views: [change(0, 'link-a', '1'), change(1, 'link-a', '2'), change(0, 'link-b', '3'), change(0, 'other', '4'), change(2, 'link-c', '5')],
+      });
+      await store.streamCheckpoints.commit('counts', { ...emptyCheckpoint(2), views: [change(0, 'link-a', '10'), change(2, 'link-c', null)] });
+      const rows = await store.views.get('link_counts', 'link-a');
+      expect(rows.map((row) => [row.partition, text(row.value), row.job])).toEqual([
+        [0, '10', 'counts'],
+        [1, '2', 'counts'],
+      ]);
+      expect(await store.views.get('link_counts', 'link-c')).toEqual([]);
+      expect(await store.views.get('other_view', 'link-a')).toEqual([]);
+      const { items, pages } = await collectPages((after) => store.views.list('link_counts', { prefix: 'link-', limit: 2, after }));
+      expect(items.map((row) => `${row.key}/${row.partition}`)).toEqual(['link-a/0', 'link-a/1', 'link-b/0']);
+      expect(pages).toBe(2);
+      expect((await store.views.list('link_counts')).items).toHaveLength(4);
+      await expectStoreError(store.views.list('link_counts', { after: 'nonsense' }), 'invalid', 'after');
+    });
+  });
+}
+
+function describeLateLedger(storeCase: CaseRegistrar): void {
+  describe('late ledger', () => {
+    storeCase('keeps the newest rows up to the bound, counts every event by reason, filters by job and reason', async ({ open }) => {
+      const store = await open({ lateEventsMax: 5 });
+      const reasons = ['beyond-allowed-lateness', 'undecodable'];
+      for (let checkpoint = 1; checkpoint <= 2; checkpoint++) {
+        const events = Array.from({ length: 4 }, (_, index) => lateEvent(0, checkpoint * 10 + index, reasons[index % 2]!));
+        await store.streamCheckpoints.commit('counts', {
+          ...emptyCheckpoint(checkpoint),
+          lateEvents: events,
+          lateCounts: [
+            { partition: 0, reason: reasons[0]!, count: 2 },
+            { partition: 0, reason: reasons[1]!, count: 2 },
+          ],
+        });
+      }
+      await store.streamCheckpoints.commit('fraud', { ...emptyCheckpoint(1), lateEvents: [lateEvent(3, 99, 'undecodable')], lateCounts: [{ partition: 3, reason: 'undecodable', count: 1 }] });
+      const all = await store.lateEvents.list();
+      expect(all.map((event) => event.offset)).toEqual([99, 23, 22, 21, 20]);
+      expect(all[0]).toMatchObject({ job: 'fraud', operator: 'counts', partition: 3, reason: 'undecodable', key: 'k99', eventTimeMs: 1_099, watermarkMs: 90_000 });
+      expect((await store.lateEvents.list({ job: 'counts', reason: 'undecodable' })).map((event) => event.offset)).toEqual([23, 21]);
+      expect((await store.lateEvents.list({ reason: 'undecodable', limit: 2 })).map((event) => event.offset)).toEqual([99, 23]);
+      expect((await store.lateEvents.list({ beforeId: all[2]!.id })).map((event) => event.offset)).toEqual([21, 20]);
+      expect(await store.lateEvents.counts()).toEqual([
+        { job: 'counts', reason: 'beyond-allowed-lateness', count: 4 },
+        { job: 'counts', reason: 'undecodable', count: 4 },
+        { job: 'fraud', reason: 'undecodable', count: 1 },
+      ]);
+      expect(await store.lateEvents.counts('fraud')).toEqual([{ job: 'fraud', reason: 'undecodable', count: 1 }]);
+      await expectStoreError(store.lateEvents.list({ limit: 0 }), 'invalid', 'limit');
     });
   });
 }

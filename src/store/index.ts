@@ -23,6 +23,21 @@ export type {
   DeadLetterRepository,
   MigrationReport,
   Store,
+  StreamPartitionPosition,
+  StreamStateRow,
+  StreamStateDeletion,
+  StreamViewChange,
+  StreamLateEventInput,
+  StreamPositionUpdate,
+  StreamCheckpoint,
+  StreamCommitReport,
+  RestoredStreamCheckpoint,
+  StreamCheckpointRepository,
+  ViewRow,
+  ViewRepository,
+  LateEvent,
+  LateCount,
+  LateEventRepository,
 } from './types.js';
 export { scopes } from './types.js';
 export { StoreError, isStoreError } from './errors.js';

@@ -183,6 +183,161 @@ export interface DeadLetterRepository {
   count(accountId?: string): Promise<number>;
 }
 
+// Stream checkpoints, views and the late ledger (written by src/stream, read by src/serve).
+// A stream job commits everything one checkpoint produced in ONE transaction: state changes,
+// view rows, late events and each partition's next offset and watermark. Replaying the log from
+// the stored offsets then neither loses nor double counts (docs/stream.md).
+
+/** Where a stream job stands in one log partition, as of its last committed checkpoint. */
+export interface StreamPartitionPosition {
+  partition: number;
+  /** The log offset to read next. */
+  nextOffset: number;
+  /** The partition's watermark (epoch ms): event times before it are complete. */
+  watermarkMs: number;
+  checkpointId: number;
+  committedAtMs: number;
+}
+
+/** One entry of a stream operator's named state, its value encoded by the state's codec. */
+export interface StreamStateRow {
+  /** Qualified name, `<operator>.<state>`. */
+  state: string;
+  partition: number;
+  /** A second key level: a window's start, a timer's time; 0 for plain keyed state. */
+  namespace: number;
+  key: string;
+  value: Uint8Array;
+  /** The job watermark when the entry was last updated; time-to-live counts from it. */
+  touchedMs: number;
+}
+
+/** Removes one state entry, or with `key: null` every entry of a namespace (a closed window). */
+export interface StreamStateDeletion {
+  state: string;
+  partition: number;
+  namespace: number;
+  key: string | null;
+}
+
+/** A full-value upsert (never an increment) of one view row, or its removal (`value: null`). */
+export interface StreamViewChange {
+  view: string;
+  partition: number;
+  key: string;
+  value: Uint8Array | null;
+}
+
+/** An event the stream could not count (too late, undecodable), for the late ledger. */
+export interface StreamLateEventInput {
+  operator: string;
+  partition: number;
+  offset: number;
+  eventTimeMs: number;
+  /** The job watermark the event was judged against. */
+  watermarkMs: number;
+  reason: string;
+  /** The key the event would have updated, or ''. */
+  key: string;
+  recordedAtMs: number;
+}
+
+/** The position one checkpoint moves a partition to, with the position it expects to replace. */
+export interface StreamPositionUpdate {
+  partition: number;
+  nextOffset: number;
+  watermarkMs: number;
+  /**
+   * The next offset this worker restored or last committed for the partition (null: none was
+   * stored). A different stored value means another worker moved the partition: the commit is
+   * refused as a conflict and nothing of it is written (fencing).
+   */
+  expectedNextOffset: number | null;
+}
+
+/** Everything one checkpoint of one job commits, in one transaction. */
+export interface StreamCheckpoint {
+  /** Increases by one per commit of the job. */
+  checkpointId: number;
+  positions: StreamPositionUpdate[];
+  /** Applied before the upserts, so a key removed and set again in one interval ends up set. */
+  stateDeletions: StreamStateDeletion[];
+  stateUpserts: StreamStateRow[];
+  views: StreamViewChange[];
+  lateEvents: StreamLateEventInput[];
+  /** Events added to the late ledger's counts since the last checkpoint, by partition and reason. */
+  lateCounts: { partition: number; reason: string; count: number }[];
+}
+
+export interface StreamCommitReport {
+  checkpointId: number;
+  /** Rows written or removed. */
+  rows: number;
+  /** Bytes of keys and values written. */
+  bytes: number;
+  committedAtMs: number;
+}
+
+/** What a job restores from when it starts on some partitions. */
+export interface RestoredStreamCheckpoint {
+  /** The job's last checkpoint id (0 when it never committed). */
+  checkpointId: number;
+  /** One entry per requested partition the job has committed before. */
+  positions: StreamPartitionPosition[];
+  /** Every state entry of the requested partitions. */
+  state: StreamStateRow[];
+}
+
+export interface StreamCheckpointRepository {
+  /** The stored positions and state of `partitions` of `job`. */
+  load(job: string, partitions: readonly number[]): Promise<RestoredStreamCheckpoint>;
+  /**
+   * Commits a checkpoint atomically: all of it or nothing. Rejects with a `conflict` StoreError
+   * when a partition's stored offset is not the one the checkpoint expects.
+   */
+  commit(job: string, checkpoint: StreamCheckpoint): Promise<StreamCommitReport>;
+  /** The job's committed positions, ordered by partition (completeness and lag monitoring). */
+  positions(job: string): Promise<StreamPartitionPosition[]>;
+}
+
+/** One partition's part of a view row: the serving layer merges a key's rows across partitions. */
+export interface ViewRow {
+  view: string;
+  key: string;
+  partition: number;
+  /** The job that wrote it. */
+  job: string;
+  value: Uint8Array;
+  updatedAtMs: number;
+}
+
+export interface ViewRepository {
+  /** Every partition's row of `key`, ordered by partition; empty when there is none. */
+  get(view: string, key: string): Promise<ViewRow[]>;
+  /** Rows ordered by (key, partition), optionally only keys starting with `prefix`; paged. */
+  list(view: string, options?: ListOptions & { prefix?: string }): Promise<Page<ViewRow>>;
+}
+
+/** One late-ledger entry as stored. */
+export interface LateEvent extends StreamLateEventInput {
+  id: number;
+  job: string;
+}
+
+export interface LateCount {
+  job: string;
+  reason: string;
+  /** Every event ever ledgered with this reason, summed over partitions (rows may be trimmed; counts never are). */
+  count: number;
+}
+
+export interface LateEventRepository {
+  /** Newest first; at most `limit` (default limits.storeListDefault). */
+  list(options?: { job?: string; reason?: string; limit?: number; beforeId?: number }): Promise<LateEvent[]>;
+  /** Counts by job and reason, ordered by job then reason. */
+  counts(job?: string): Promise<LateCount[]>;
+}
+
 export interface MigrationReport {
   /** Versions applied by this call (empty when the schema was current). */
   applied: number[];
@@ -198,6 +353,9 @@ export interface Store {
   readonly apiKeys: ApiKeyRepository;
   readonly plans: PlanRepository;
   readonly deadLetters: DeadLetterRepository;
+  readonly streamCheckpoints: StreamCheckpointRepository;
+  readonly views: ViewRepository;
+  readonly lateEvents: LateEventRepository;
   /** Brings the schema up to date; safe to run any number of times, also concurrently. */
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;

@@ -101,6 +101,66 @@ BEGIN
 END;
 `;
 
+// Stream checkpoints (src/stream): per-partition positions, operator state, view rows and the
+// late ledger, all written by one transaction per checkpoint. WITHOUT ROWID: every lookup and
+// upsert goes by the primary key, and the rows live in that key's b-tree.
+const schemaV2 = `
+CREATE TABLE stream_positions (
+  job TEXT NOT NULL,
+  partition INTEGER NOT NULL CHECK (partition >= 0),
+  next_offset INTEGER NOT NULL CHECK (next_offset >= 0),
+  watermark_ms INTEGER NOT NULL,
+  checkpoint_id INTEGER NOT NULL CHECK (checkpoint_id >= 1),
+  committed_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (job, partition)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE stream_state (
+  job TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  namespace INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  value BLOB NOT NULL,
+  touched_ms INTEGER NOT NULL,
+  PRIMARY KEY (job, partition, state, namespace, key)
+) STRICT, WITHOUT ROWID;
+
+-- One row per (view, key, partition): partition-local partials that the serving layer merges.
+CREATE TABLE stream_views (
+  view TEXT NOT NULL,
+  key TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  job TEXT NOT NULL,
+  value BLOB NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (view, key, partition)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE stream_late_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job TEXT NOT NULL,
+  operator TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  "offset" INTEGER NOT NULL,
+  event_time_ms INTEGER NOT NULL,
+  watermark_ms INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  key TEXT NOT NULL,
+  recorded_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX stream_late_events_job ON stream_late_events (job, id);
+
+-- Counts are never trimmed: the ledger's rows are bounded, its counts stay exact.
+CREATE TABLE stream_late_counts (
+  job TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  count INTEGER NOT NULL CHECK (count >= 0),
+  PRIMARY KEY (job, reason, partition)
+) STRICT, WITHOUT ROWID;
+`;
+
 export const migrations: readonly SqliteMigration[] = [
   {
     version: 1,
@@ -109,6 +169,13 @@ export const migrations: readonly SqliteMigration[] = [
       db.exec(schemaV1);
       const insert = db.prepare('INSERT INTO plans (id, name, currency, monthly_fee_minor, tiers_json) VALUES (?, ?, ?, ?, ?)');
       for (const plan of defaultPlans) insert.run(plan.id, plan.name, plan.currency, plan.monthlyFeeMinor, JSON.stringify(plan.tiers));
+    },
+  },
+  {
+    version: 2,
+    name: 'stream positions, state, views, late ledger',
+    apply(db) {
+      db.exec(schemaV2);
     },
   },
 ];

@@ -7,11 +7,14 @@ import { createSqliteAccounts } from './accounts.js';
 import { createSqliteApiKeys } from './api-keys.js';
 import { createContext, openDatabase } from './database.js';
 import { createSqliteDeadLetters } from './dead-letters.js';
+import { createSqliteLateEvents } from './late-events.js';
 import { createSqliteLinks } from './links.js';
 import { migrate } from './migrations.js';
 import { createSqlitePlans } from './plans.js';
 import { toStoreError } from './sqlite-errors.js';
+import { createSqliteStreamCheckpoints } from './stream-checkpoints.js';
 import { createSqliteUsers } from './users.js';
+import { createSqliteViews } from './views.js';
 
 export const sqliteStoreOptionsSpec = {
   path: { kind: 'string', nonEmpty: true, default: '', doc: "database file (its folder is created), or ':memory:' for a private in-memory database" },
@@ -29,6 +32,13 @@ export const sqliteStoreOptionsSpec = {
     min: 1,
     max: limits.deadLettersMax,
     doc: 'dead-letter rows kept; adding beyond removes the oldest',
+  },
+  lateEventsMax: {
+    kind: 'integer',
+    default: limits.streamLateEventsMax,
+    min: 1,
+    max: limits.streamLateEventsMax,
+    doc: 'late-ledger rows kept; a checkpoint adding beyond removes the oldest (counts by reason are kept whole)',
   },
 } as const;
 
@@ -63,6 +73,9 @@ export function createSqliteStore(deps: SqliteStoreDeps, input: SqliteStoreOptio
     apiKeys: createSqliteApiKeys(context),
     plans: createSqlitePlans(context),
     deadLetters: createSqliteDeadLetters(context, options.deadLettersMax),
+    streamCheckpoints: createSqliteStreamCheckpoints(context, options.lateEventsMax),
+    views: createSqliteViews(context),
+    lateEvents: createSqliteLateEvents(context),
     migrate: () => context.run(runMigrations),
     async close() {
       if (!db.open) return;
