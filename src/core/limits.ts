@@ -12,6 +12,10 @@ export const limits = {
   classBytesMax: 32,
   /** Largest encoded click record; the codec asserts it. */
   eventRecordBytesMax: 4096,
+  /** How far after the validating node's clock an event time may be: senders' clock skew. */
+  eventFutureSkewMsDefault: 5 * 60 * 1000,
+  /** How far before the validating node's clock an event time may be; an older click is refused. */
+  eventPastAgeMsDefault: 30 * 24 * 60 * 60 * 1000,
 
   // Event log.
   partitionsMax: 1024,

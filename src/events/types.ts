@@ -53,3 +53,64 @@ export interface FieldProblem {
 }
 
 export type ValidationResult = { ok: true; event: ClickEvent } | { ok: false; problems: FieldProblem[] };
+
+/** The link a slug names, resolved by the caller (from the serving store), never sent by clients. */
+export interface LinkOwnership {
+  linkId: string;
+  userId: string;
+  accountId: string;
+}
+
+/** What a user-agent parser can tell about a visitor; a field it cannot tell is left out. */
+export interface UserAgentTraits {
+  device?: DeviceClass;
+  browser?: string;
+  os?: string;
+  bot?: boolean;
+}
+
+/**
+ * One validated line of an import (`POST /v1/events`, NDJSON): the sender's own fields only.
+ * Ingest time, link, owner and account are added by clickflow (see `completeImportLine`).
+ */
+export interface ImportLine {
+  /** The sender's click id; undefined when it sent none (clickflow makes one, so retries of that line cannot be deduplicated). */
+  id: string | undefined;
+  eventTimeMs: number;
+  slug: string;
+  /** Canonical text. */
+  ip: string;
+  userAgent: string;
+  referrer: string;
+  country: string;
+  head: boolean;
+  /** Given by the sender, or undefined: derived from the user agent by the server, else `unknown`. */
+  device: DeviceClass | undefined;
+  /** Given by the sender, or undefined: derived by the server, else ''. */
+  browser: string | undefined;
+  /** Given by the sender, or undefined: derived by the server, else ''. */
+  os: string | undefined;
+  /** Given by the sender, or undefined: derived by the server, else false. */
+  bot: boolean | undefined;
+}
+
+export type ImportLineResult = { ok: true; line: ImportLine } | { ok: false; problems: FieldProblem[] };
+
+/**
+ * The fields of a click record the hot stream jobs read (fraud: address, time, flags; counters:
+ * link, owner, time), decoded without the rest. See `readClickHeader`.
+ */
+export interface ClickHeader {
+  eventTimeMs: number;
+  ingestTimeMs: number;
+  /** Canonical text. */
+  ip: string;
+  country: string;
+  device: DeviceClass;
+  bot: boolean;
+  head: boolean;
+  source: EventSource;
+  linkId: string;
+  userId: string;
+  accountId: string;
+}
