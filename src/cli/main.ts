@@ -2,6 +2,10 @@
 // each command builds its dependencies (clock, logger, backends) and hands them down.
 import { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
+import { createLogger, createSystemClock } from '../core/index.js';
+import { registerAdminCommands } from './admin-commands.js';
+import { openStore } from './compose.js';
+import { loadConfig } from './config.js';
 import { registerStartCommand } from './start-command.js';
 
 export function buildProgram(): Command {
@@ -12,6 +16,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false });
   registerStartCommand(program);
+  // Management commands work on the store in the data folder (CLICKFLOW_DATA_DIR, default ./data).
+  registerAdminCommands(program, () => openStore(loadConfig({}), { clock: createSystemClock(), logger: createLogger({ level: 'warn' }) }));
   return program;
 }
 

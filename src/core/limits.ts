@@ -41,6 +41,61 @@ export const limits = {
   natsMessageBytesMax: 1024 * 1024,
   /** JetStream publishes awaiting their ack at once per log. */
   natsPublishesInFlightMax: 256,
+  // NATS JetStream event log (src/log/nats); docs/log-nats.md explains each choice.
+  /** Packing target of one JetStream message: ~1,700 records of 150 bytes, past the knee of throughput. */
+  natsMessageBytesDefault: 256 * 1024,
+  natsPublishesInFlightDefault: 64,
+  /** Longest wait for one JetStream request (publish ack, API call) before it counts as timed out. */
+  natsRequestTimeoutMsDefault: 5_000,
+  /** Messages asked for by one pull of a read cursor. */
+  natsReadPullMessagesMax: 1_024,
+  /** Bytes asked for by one pull of a read cursor (raised to the server's max_payload when smaller). */
+  natsReadPullBytesMax: 4 * 1024 * 1024,
+  /**
+   * Bytes all read cursors of a log may have pulled and not yet received: half the server's default
+   * max_pending (64 MiB), past which it drops the connection as a slow consumer. More pulls wait.
+   */
+  natsReadPullBytesInFlightMax: 32 * 1024 * 1024,
+  /** Read cursors (server-side consumers) kept per partition; more readers at other offsets evict the least recent. */
+  natsReadCursorsPerPartitionMax: 4,
+  /** A cursor's consumer is removed by the server after this long without a pull; the cursor then makes a new one. */
+  natsCursorIdleMs: 60_000,
+  /** Messages asked for by one pull of a header scan (stats, retention, end offsets). */
+  natsScanPullMessagesMax: 4_096,
+  /** Server-side requests one log call keeps in flight when it fans out over partitions or consumers. */
+  natsRequestsInFlightMax: 32,
+
+  // Segmented event log (src/log/segmented).
+  /** Largest total of record bytes in one append call; a larger one is rejected. */
+  logAppendBytesMax: 64 * 1024 * 1024,
+  /** Largest idempotency key (UTF-8 bytes); a longer one is rejected. */
+  logIdempotencyKeyBytesMax: 256,
+  /** Bytes awaiting their group commit; further appends wait until a commit takes them. */
+  logPendingBytesMax: 64 * 1024 * 1024,
+  /** Smallest segment size accepted by the options. */
+  segmentBytesMin: 4 * 1024,
+  /** Smallest index interval accepted by the options. */
+  indexIntervalBytesMin: 256,
+  /** Longest group commit interval accepted by the options. */
+  groupCommitIntervalMsMax: 1_000,
+  /** Time between fsyncs under the `interval` fsync policy. */
+  fsyncIntervalMsDefault: 100,
+  /** Time between two checkpoints of a partition's known-good position. */
+  checkpointIntervalMsDefault: 1_000,
+  /** Bytes read from a segment by one pread (a larger frame is read whole). */
+  logReadChunkBytes: 1024 * 1024,
+  /** Records one read returns when the caller gives no `maxRecords`. */
+  logReadRecordsDefault: 10_000,
+  /** Record bytes one read returns when the caller gives no `maxBytes`. */
+  logReadBytesDefault: 4 * 1024 * 1024,
+  /** Longest long-poll of one read; a longer `waitMs` is shortened to it. */
+  logReadWaitMsMax: 60_000,
+  /** Reads long-polling at once per log; beyond it a read at the end answers at once, empty. */
+  logReadWaitersMax: 10_000,
+  /** Largest body of a meta frame (idempotency key, commit time); a longer one is damage. */
+  logMetaFrameBytesMax: 1024,
+  /** Largest consumer name (UTF-8 bytes) for stored consumer offsets. */
+  logConsumerNameBytesMax: 200,
 
   // Serving store (src/store).
   /** Rows one list call returns at most; `limit` above it is rejected. */
@@ -63,6 +118,56 @@ export const limits = {
   apiKeysActivePerAccountMax: 100,
   /** Price tiers per plan. */
   planTiersMax: 32,
+
+  // Ingest and HTTP.
+  /** Largest body of one `POST /v1/events`; a larger one is answered 413 and nothing of it is stored. */
+  ingestBodyBytesMax: 32 * 1024 * 1024,
+  /** Most lines (events) in one `POST /v1/events`. */
+  ingestLinesMax: 100_000,
+  /** Rejected lines listed in one ingest response; the rest are counted and kept in the dead-letter table. */
+  ingestRejectionsListedMax: 1_000,
+  /** Largest JSON body of a management request (accounts, users, links, keys). */
+  managementBodyBytesMax: 64 * 1024,
+  /** Event ids remembered by ingest to make retried requests safe (about 16 bytes each). */
+  ingestDedupeIdsMax: 4_000_000,
+  /** How long ingest remembers an event id, at least half of this (ms). */
+  ingestDedupeWindowMsDefault: 10 * 60 * 1000,
+  /** Links held in the redirect cache. */
+  linkCacheEntriesMax: 1_000_000,
+  /** How often the link cache looks for changed links (ms): a change takes effect within this. */
+  linkCacheRefreshIntervalMs: 250,
+  /** How long an unknown slug is remembered as unknown (ms). */
+  linkCacheNegativeTtlMs: 1_000,
+  /** Distinct user agents whose classification is cached. */
+  userAgentCacheEntries: 20_000,
+  /** How long a verified API key is trusted without asking the store again (ms): revocation delay. */
+  apiKeyCacheTtlMs: 1_000,
+  apiKeyCacheEntries: 10_000,
+
+  // Load generator (src/loadgen).
+  /** Accounts in a generated world. */
+  loadgenAccountsMax: 10_000,
+  /** Users per account in a generated world. */
+  loadgenUsersPerAccountMax: 1_000,
+  /** Links in a generated world (each costs a management call or a store row to set up). */
+  loadgenLinksMax: 1_000_000,
+  /** Human visitors (distinct addresses) in a generated world: about 60 bytes of strings each. */
+  loadgenVisitorsMax: 5_000_000,
+  /** Fraud addresses in a generated world. */
+  loadgenFraudIpsMax: 1_000,
+  /** Recent events a duplicate is copied from; they span well under ingest's dedupe window. */
+  loadgenDuplicateRingEvents: 4_096,
+  /** Events in one generated batch, and lines in one POST /v1/events of the load generator. */
+  loadgenBatchEventsMax: 100_000,
+  /** Requests (or appends, or writes) the load generator keeps in flight at once. */
+  loadgenInFlightMax: 1_024,
+  /** Bytes of request bodies built ahead of sending by default; building stops while this many wait. */
+  loadgenPrebuildBytesDefault: 256 * 1024 * 1024,
+  loadgenPrebuildBytesMax: 4 * 1024 * 1024 * 1024,
+  /** Keys (link-minute, link-day, user-day, account-month, link-visitor) the ground truth holds; more is an error. */
+  loadgenTruthEntriesMax: 50_000_000,
+  /** Management calls in flight while the load generator sets up its world. */
+  loadgenProvisionConcurrency: 16,
 
   // Stream engine (src/stream); docs/stream.md explains each choice.
   /**

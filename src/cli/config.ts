@@ -1,0 +1,51 @@
+// clickflow's configuration: one typed spec, filled from command-line flags, then environment
+// variables (CLICKFLOW_<NAME> in upper snake case), then defaults. Validated once, naming the field.
+import { OptionsError, parseOptions, type OptionsOf } from '../core/index.js';
+
+export const configSpec = {
+  dataDir: { kind: 'string', default: './data', nonEmpty: true, doc: 'folder for the log, the store and the lake' },
+  port: { kind: 'integer', default: 8080, min: 0, max: 65_535, doc: 'HTTP port for redirects, the API and the dashboard (0: any free port)' },
+  host: { kind: 'string', default: '0.0.0.0', nonEmpty: true, doc: 'address the HTTP server listens on' },
+  partitions: { kind: 'integer', default: 8, min: 1, max: 1024, doc: 'event log partitions (fixed when the log is created)' },
+  logBackend: { kind: 'enum', values: ['segmented', 'nats'], default: 'segmented', doc: 'event log backend' },
+  natsUrl: { kind: 'string', default: 'nats://127.0.0.1:4222', doc: 'NATS server for the nats log backend' },
+  groupCommitIntervalMs: { kind: 'integer', default: 5, min: 0, max: 1_000, doc: 'longest wait for a group commit (segmented log), ms' },
+  durableRedirects: { kind: 'boolean', default: true, doc: 'answer a redirect only once its click is durable' },
+  trustedProxies: { kind: 'string', default: '', doc: 'comma-separated CIDR ranges whose X-Forwarded-For is believed' },
+  countryHeader: { kind: 'string', default: '', doc: 'header carrying the visitor country from a trusted edge, e.g. cf-ipcountry' },
+  geoipDatabase: { kind: 'string', default: '', doc: 'path of a MaxMind country database (.mmdb) for countries' },
+  adminToken: { kind: 'string', default: '', doc: 'operator token for account management (default: generated into the data folder)' },
+  logLevel: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'log level' },
+} as const;
+
+export type Config = OptionsOf<typeof configSpec>;
+
+export function envName(field: string): string {
+  return `CLICKFLOW_${field.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+}
+
+function fromText(field: string, text: string): unknown {
+  const spec = configSpec[field as keyof typeof configSpec];
+  if (spec.kind === 'integer') {
+    if (!/^-?\d+$/.test(text.trim())) throw new OptionsError('config', field, `"${text}" is not a whole number`);
+    return Number(text);
+  }
+  if (spec.kind === 'boolean') {
+    if (text === 'true' || text === '1') return true;
+    if (text === 'false' || text === '0') return false;
+    throw new OptionsError('config', field, `"${text}" is not true or false`);
+  }
+  return text;
+}
+
+/** Merges flags (already named by field), environment variables and defaults. */
+export function loadConfig(flags: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, unknown> = {};
+  for (const field of Object.keys(configSpec)) {
+    const flag = flags[field];
+    const text = env[envName(field)];
+    if (flag !== undefined) input[field] = typeof flag === 'string' ? fromText(field, flag) : flag;
+    else if (text !== undefined && text !== '') input[field] = fromText(field, text);
+  }
+  return parseOptions('config', configSpec, input as never);
+}

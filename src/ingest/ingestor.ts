@@ -1,0 +1,158 @@
+// The single way clicks enter the log: removes duplicates by event id, routes each click to its
+// partition (by network prefix, see partitionForIp), encodes it, appends it, and resolves once
+// the click is durable. Used by the redirect and by the ingest API alike.
+import type { Clock, Logger, TimerHandle } from '../core/index.js';
+import { errorMessage } from '../core/index.js';
+import type { ClickEvent } from '../events/index.js';
+import { encodeClick, partitionForIp, readClickId } from '../events/index.js';
+import type { EventLog } from '../log/index.js';
+import { createDedupeWindow, type DedupeWindow } from './dedupe-window.js';
+
+export interface IngestorOptions {
+  /** Event ids remembered for deduplication (memory: about 16 bytes each). */
+  dedupeIdsMax: number;
+  /** How long an id is remembered, in ms (at least half of this, at most all of it). */
+  dedupeWindowMs: number;
+}
+
+export interface SubmitResult {
+  /** Clicks appended to the log (durable unless `durable: false` was asked for). */
+  accepted: number;
+  /** Clicks dropped because their id was ingested before, within the window. */
+  duplicates: number;
+}
+
+export interface IngestStats {
+  accepted: number;
+  duplicates: number;
+  appendFailures: number;
+}
+
+export interface Ingestor {
+  /**
+   * Appends the clicks whose ids are new. With `durable` (the default) it resolves once they are
+   * durable; without it, once they are handed to the log (a crash may lose them; see docs).
+   */
+  submit(events: readonly ClickEvent[], options?: { durable?: boolean }): Promise<SubmitResult>;
+  /** Re-reads the recent log so ids ingested before a restart are still recognised. */
+  restoreDedupe(): Promise<number>;
+  stats(): IngestStats;
+  close(): void;
+}
+
+const dedupeConsumer = 'ingest-dedupe';
+
+export function createIngestor(deps: { log: EventLog; clock: Clock; logger: Logger }, options: IngestorOptions): Ingestor {
+  const { log, clock, logger } = deps;
+  const window = createDedupeWindow({ capacity: options.dedupeIdsMax, windowMs: options.dedupeWindowMs });
+  const pending = new Map<string, Promise<unknown>>();
+  const stats: IngestStats = { accepted: 0, duplicates: 0, appendFailures: 0 };
+  const snapshots = createRestartPoints(deps, options.dedupeWindowMs);
+
+  const appendAll = async (fresh: ClickEvent[]): Promise<void> => {
+    const byPartition = new Map<number, Uint8Array[]>();
+    for (const event of fresh) {
+      const partition = partitionForIp(event.ip, log.partitions);
+      let records = byPartition.get(partition);
+      if (!records) byPartition.set(partition, (records = []));
+      records.push(encodeClick(event));
+    }
+    await Promise.all([...byPartition].map(([partition, records]) => log.append(partition, records)));
+  };
+
+  const submit = async (events: readonly ClickEvent[], durable: boolean): Promise<SubmitResult> => {
+    const fresh: ClickEvent[] = [];
+    const waitFor: Promise<unknown>[] = [];
+    const inBatch = new Set<string>();
+    for (const event of events) {
+      const inFlight = pending.get(event.id);
+      if (inFlight) waitFor.push(inFlight);
+      else if (!inBatch.has(event.id) && !window.has(event.id)) {
+        inBatch.add(event.id);
+        fresh.push(event);
+      }
+    }
+    const duplicates = events.length - fresh.length;
+    const appended = appendAll(fresh).then(
+      () => {
+        const nowMs = clock.nowMs();
+        for (const event of fresh) window.checkAndAdd(event.id, nowMs);
+      },
+      (error: unknown) => {
+        stats.appendFailures++;
+        throw error;
+      },
+    );
+    for (const event of fresh) pending.set(event.id, appended);
+    const settled = appended.finally(() => {
+      for (const event of fresh) if (pending.get(event.id) === appended) pending.delete(event.id);
+    });
+    if (durable) {
+      // A duplicate of a click still in flight is only safe to report once that click is durable.
+      await Promise.all([settled, ...waitFor]);
+    } else {
+      settled.catch((error: unknown) => logger.error({ err: errorMessage(error) }, 'append of undurable clicks failed'));
+    }
+    stats.accepted += fresh.length;
+    stats.duplicates += duplicates;
+    return { accepted: fresh.length, duplicates };
+  };
+
+  return {
+    submit: (events, submitOptions) => submit(events, submitOptions?.durable ?? true),
+    restoreDedupe: () => restoreDedupe(log, window, clock),
+    stats: () => ({ ...stats }),
+    close: () => snapshots.close(),
+  };
+}
+
+/**
+ * Every half window, the log's end offsets are noted; the note from a half window earlier is
+ * committed as the `ingest-dedupe` consumer's position, so that on restart reading from it to the
+ * end covers at least half a window of recent ids.
+ */
+function createRestartPoints(deps: { log: EventLog; clock: Clock; logger: Logger }, windowMs: number): { close(): void } {
+  let older: number[] | undefined;
+  let timer: TimerHandle | undefined;
+  let closed = false;
+  const tick = async (): Promise<void> => {
+    const ends = await deps.log.endOffsets();
+    if (older) await deps.log.commitConsumerOffsets(dedupeConsumer, new Map(older.map((offset, partition) => [partition, offset])));
+    older = ends;
+  };
+  const schedule = (): void => {
+    if (closed) return;
+    timer = deps.clock.setTimer(windowMs / 2, () => {
+      tick()
+        .catch((error: unknown) => deps.logger.warn({ err: errorMessage(error) }, 'could not note the dedupe restart point'))
+        .finally(schedule);
+    });
+  };
+  schedule();
+  return {
+    close() {
+      closed = true;
+      timer?.cancel();
+    },
+  };
+}
+
+async function restoreDedupe(log: EventLog, window: DedupeWindow, clock: Clock): Promise<number> {
+  const from = await log.consumerOffsets(dedupeConsumer);
+  const starts = await log.startOffsets();
+  const ends = await log.endOffsets();
+  let restored = 0;
+  const nowMs = clock.nowMs();
+  for (let partition = 0; partition < log.partitions; partition++) {
+    // Without a noted point (first start, or a log written by something else) nothing is replayed.
+    let offset = Math.max(from.get(partition) ?? ends[partition]!, starts[partition]!);
+    while (offset < ends[partition]!) {
+      const batch = await log.read(partition, offset, { maxRecords: 10_000 });
+      if (batch.records.length === 0) break;
+      for (const record of batch.records) window.checkAndAdd(readClickId(record.value), nowMs);
+      restored += batch.records.length;
+      offset = batch.nextOffset;
+    }
+  }
+  return restored;
+}

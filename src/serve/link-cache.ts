@@ -1,0 +1,92 @@
+// The redirect path's view of links: slug → link, held in memory. A changed or disabled link must
+// take effect within a second, on this node and on every other, so the cache polls the store for
+// rows updated since its last look (`links.changedSince`) every `refreshIntervalMs` rather than
+// relying on in-process invalidation. Unknown slugs are remembered briefly (negative entries) so a
+// scan of random slugs cannot turn every request into a store query.
+import type { Clock, Logger, TimerHandle } from '../core/index.js';
+import { LruCache, errorMessage } from '../core/index.js';
+import type { Link, Store } from '../store/index.js';
+
+export interface LinkCacheOptions {
+  /** How often to look for changed links, in ms; a change is visible within about this long. */
+  refreshIntervalMs: number;
+  /** Links held at most; the least recently used is dropped beyond it. */
+  entriesMax: number;
+  /** How long an unknown slug is remembered as unknown, in ms. */
+  negativeTtlMs: number;
+}
+
+export interface LinkCache {
+  /** The link for a slug, or undefined when there is none (disabled links are returned). */
+  lookup(slug: string): Promise<Link | undefined>;
+  /** Applies changes made since the last refresh; called by the timer, and by tests. */
+  refresh(): Promise<void>;
+  close(): void;
+}
+
+type Entry = { link: Link } | { missingUntilMs: number };
+
+const refreshBatch = 1_000;
+
+export function createLinkCache(deps: { store: Store; clock: Clock; logger: Logger }, options: LinkCacheOptions): LinkCache {
+  const { store, clock, logger } = deps;
+  const entries = new LruCache<string, Entry>(options.entriesMax);
+  // A link whose slug changes must stop answering on its old slug.
+  const slugById = new LruCache<string, string>(options.entriesMax);
+  const remember = (link: Link): void => {
+    const previous = slugById.get(link.id);
+    if (previous !== undefined && previous !== link.slug) entries.delete(previous);
+    slugById.set(link.id, link.slug);
+    entries.set(link.slug, { link });
+  };
+  // The cursor is (updatedAtMs, id) so that any number of links updated in one millisecond are
+  // paged through. It starts a little before the newest row seen, because a row written in the
+  // same millisecond as the last look may not have been visible then; re-applying a row is harmless.
+  let sinceMs = clock.nowMs();
+  let timer: TimerHandle | undefined;
+  let closed = false;
+
+  const refresh = async (): Promise<void> => {
+    let cursorMs = sinceMs;
+    let afterId: string | undefined;
+    for (;;) {
+      const changed = await store.links.changedSince(cursorMs, refreshBatch, afterId);
+      for (const link of changed) remember(link);
+      const last = changed.at(-1);
+      if (!last) break;
+      cursorMs = last.updatedAtMs;
+      afterId = last.id;
+      if (changed.length < refreshBatch) break;
+    }
+    sinceMs = Math.max(0, Math.max(sinceMs, cursorMs) - 1);
+  };
+
+  const schedule = (): void => {
+    if (closed) return;
+    timer = clock.setTimer(options.refreshIntervalMs, () => {
+      refresh()
+        .catch((error: unknown) => logger.warn({ err: errorMessage(error) }, 'link cache refresh failed; will retry'))
+        .finally(schedule);
+    });
+  };
+  schedule();
+
+  return {
+    async lookup(slug) {
+      const entry = entries.get(slug);
+      if (entry) {
+        if ('link' in entry) return entry.link;
+        if (entry.missingUntilMs > clock.nowMs()) return undefined;
+      }
+      const link = await store.links.getBySlug(slug);
+      if (link) remember(link);
+      else entries.set(slug, { missingUntilMs: clock.nowMs() + options.negativeTtlMs });
+      return link;
+    },
+    refresh,
+    close() {
+      closed = true;
+      timer?.cancel();
+    },
+  };
+}
