@@ -141,10 +141,14 @@ async function restoreDedupe(log: EventLog, window: DedupeWindow, clock: Clock):
   const from = await log.consumerOffsets(dedupeConsumer);
   const starts = await log.startOffsets();
   const ends = await log.endOffsets();
+  if (from.size === 0) {
+    // First start on this log: everything from here on is covered by restart points.
+    await log.commitConsumerOffsets(dedupeConsumer, new Map(ends.map((offset, partition) => [partition, offset])));
+    return 0;
+  }
   let restored = 0;
   const nowMs = clock.nowMs();
   for (let partition = 0; partition < log.partitions; partition++) {
-    // Without a noted point (first start, or a log written by something else) nothing is replayed.
     let offset = Math.max(from.get(partition) ?? ends[partition]!, starts[partition]!);
     while (offset < ends[partition]!) {
       const batch = await log.read(partition, offset, { maxRecords: 10_000 });
