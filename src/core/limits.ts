@@ -60,6 +60,12 @@ export const limits = {
   natsReadCursorsPerPartitionMax: 4,
   /** A cursor's consumer is removed by the server after this long without a pull; the cursor then makes a new one. */
   natsCursorIdleMs: 60_000,
+  /**
+   * Longest wait for the answer to a pull that asks for what is there now (no_wait). nats-server 2.9
+   * can leave a consumer's pending count stale after a purge and then never answer such a pull;
+   * past this the pull counts as stalled and the consumer is made anew.
+   */
+  natsNoWaitPullAnswerMs: 500,
   /** Messages asked for by one pull of a header scan (stats, retention, end offsets). */
   natsScanPullMessagesMax: 4_096,
   /** Server-side requests one log call keeps in flight when it fans out over partitions or consumers. */

@@ -10,3 +10,4 @@ export type {
   RetentionReport,
 } from './types.js';
 export { LogError } from './errors.js';
+export { createNatsLog, type NatsLogOptions } from './nats/index.js';
