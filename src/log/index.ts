@@ -10,4 +10,5 @@ export type {
   RetentionReport,
 } from './types.js';
 export { LogError } from './errors.js';
+export { createSegmentedLog, type SegmentedLogOptions } from './segmented/index.js';
 export { createNatsLog, type NatsLogOptions } from './nats/index.js';

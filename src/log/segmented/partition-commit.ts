@@ -1,0 +1,73 @@
+// One partition's share of a group commit: roll the segment if full, write every queued append's
+// frames and a closing commit frame in one writev, add index entries for the new bytes, fsync
+// (under `fsync: batch`), then mark the records committed.
+import { assert } from '../../core/index.js';
+import { frameHeaderBytes, encodeMetaFrame } from './frame-codec.js';
+import { syncData, writeAllAt } from './file-io.js';
+import type { PendingAppend } from './group-commit.js';
+import { encodeJournalEntries } from './index-journal.js';
+import { encodeMeta, type MetaRecord } from './meta-records.js';
+import { activeSegment, type PartitionState, type Segment } from './partition-state.js';
+import type { LogContext } from './log-context.js';
+import { rollSegment } from './segment-roll.js';
+
+/**
+ * Index entries for the appends' data frames at or after each due position. Only an append that
+ * crosses a due position is walked, frame header by frame header.
+ */
+function indexEntries(state: PartitionState, segment: Segment, appends: readonly PendingAppend[], start: number, intervalBytes: number): MetaRecord[] {
+  const entries: MetaRecord[] = [];
+  let position = start;
+  for (const append of appends) {
+    const frames = append.frames;
+    if (state.nextIndexPosition < position + frames.length) {
+      let relativeOffset = append.firstOffset - segment.baseOffset;
+      for (let at = 0; at < frames.length; ) {
+        const word = frames.readUInt32LE(at);
+        if (word >>> 31 === 0) {
+          if (position + at >= state.nextIndexPosition) {
+            entries.push({ kind: 'offset', relativeOffset, position: position + at });
+            segment.index.add(relativeOffset, position + at);
+            state.nextIndexPosition = position + at + intervalBytes;
+          }
+          relativeOffset++;
+        }
+        at += frameHeaderBytes + (word & 0x7fff_ffff);
+      }
+    }
+    if (append.key) entries.push(append.key);
+    position += frames.length;
+  }
+  return entries;
+}
+
+/** Writes the appends; returns whether the data is now fsynced. Throws on any disk error. */
+export async function writePartition(context: LogContext, state: PartitionState, appends: readonly PendingAppend[], timeMs: number): Promise<boolean> {
+  if (activeSegment(state).sizeBytes >= context.options.segmentBytes) await rollSegment(state);
+  const segment = activeSegment(state);
+  const start = segment.sizeBytes;
+  const buffers = appends.map((append) => append.frames);
+  buffers.push(encodeMetaFrame(encodeMeta({ kind: 'commit', timeMs })));
+  const journal = encodeJournalEntries(indexEntries(state, segment, appends, start, context.options.indexIntervalBytes));
+  let bytes = 0;
+  let records = 0;
+  for (const buffer of buffers) bytes += buffer.length;
+  for (const append of appends) records += append.count;
+
+  // Index entries and seals store positions and record counts as u32.
+  assert(segment.sizeBytes + bytes < 2 ** 32 && segment.records + records < 2 ** 32, 'a segment stays below 4 GiB and 2^32 records');
+  segment.sizeBytes += bytes;
+  segment.records += records;
+  const indexAt = state.indexBytes;
+  state.indexBytes += journal.length;
+  // The index file is a cache checked against the segment on recovery, so it is written beside
+  // the data rather than after it, and fsynced only before a checkpoint or a seal.
+  await Promise.all([writeAllAt(state.dataFd, buffers, start), journal.length > 0 ? writeAllAt(state.indexFd, [journal], indexAt) : undefined]);
+  const synced = context.options.fsync === 'batch';
+  if (synced) await syncData(state.dataFd);
+
+  segment.committedBytes = segment.sizeBytes;
+  segment.newestAppendMs = timeMs;
+  state.committedEnd = segment.baseOffset + segment.records;
+  return synced;
+}
