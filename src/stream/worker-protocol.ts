@@ -1,0 +1,39 @@
+// What a stream worker process is given and what it says over IPC. Messages travel with the
+// `advanced` serialization, so view values arrive as bytes.
+import type { LogLevel } from '../core/index.js';
+import type { StreamWorkerOptionsInput } from './options.js';
+import type { CommittedUpdate, LiveMessage, StreamMetrics } from './types.js';
+
+/** The environment variable carrying a worker's configuration as JSON. */
+export const workerConfigVariable = 'CLICKFLOW_STREAM_WORKER';
+
+/**
+ * The log a worker reads: the segmented log's folder, or a module exporting
+ * `openEventLog(options): Promise<EventLog>` (another backend, or a test log) with its options.
+ */
+export type WorkerLogConfig = { kind: 'segmented'; dir: string; partitions: number } | { kind: 'module'; module: string; partitions: number; options?: unknown };
+
+export interface StreamWorkerConfig {
+  job: string;
+  /** A module (file path or URL) exporting `streamJobs`, a JobRegistry. */
+  registryModule: string;
+  partitions: number[];
+  log: WorkerLogConfig;
+  /** The SQLite store file holding checkpoints and views. */
+  storePath: string;
+  options?: StreamWorkerOptionsInput;
+  logLevel?: LogLevel;
+}
+
+export type WorkerToParent =
+  | { type: 'started'; job: string; partitions: number[]; pid: number }
+  | { type: 'commit'; update: CommittedUpdate; metrics: StreamMetrics }
+  | { type: 'live'; messages: readonly LiveMessage[] }
+  | { type: 'stopped'; metrics: StreamMetrics | undefined }
+  | { type: 'failed'; error: { name: string; message: string; code: string } };
+
+export type ParentToWorker = { type: 'stop' };
+
+export function isParentMessage(message: unknown): message is ParentToWorker {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'stop';
+}
