@@ -9,7 +9,7 @@ export const configSpec = {
   partitions: { kind: 'integer', default: 8, min: 1, max: 1024, doc: 'event log partitions (fixed when the log is created)' },
   logBackend: { kind: 'enum', values: ['segmented', 'nats'], default: 'segmented', doc: 'event log backend' },
   natsUrl: { kind: 'string', default: 'nats://127.0.0.1:4222', doc: 'NATS server for the nats log backend' },
-  groupCommitIntervalMs: { kind: 'integer', default: 5, min: 0, max: 1_000, doc: 'longest wait for a group commit (segmented log), ms' },
+  groupCommitIntervalMs: { kind: 'integer', default: 1, min: 0, max: 1_000, doc: 'longest wait for a group commit (segmented log), ms' },
   durableRedirects: { kind: 'boolean', default: true, doc: 'answer a redirect only once its click is durable' },
   trustedProxies: { kind: 'string', default: '', doc: 'comma-separated CIDR ranges whose X-Forwarded-For is believed' },
   countryHeader: { kind: 'string', default: '', doc: 'header carrying the visitor country from a trusted edge, e.g. cf-ipcountry' },

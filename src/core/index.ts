@@ -23,3 +23,4 @@ export { retry, defaultRetryPolicy } from './retry.js';
 export type { RetryPolicy } from './retry.js';
 export { crc32c } from './crc32c.js';
 export { LruCache } from './lru.js';
+export { GenerationalCache } from './generational-cache.js';

@@ -13,6 +13,16 @@ describe('dedupe window', () => {
     expect(window.has('c')).toBe(false);
   });
 
+  it('forgets a removed id and keeps the others', () => {
+    const window = createDedupeWindow({ capacity: 64, windowMs: 60_000 });
+    for (let i = 0; i < 20; i++) window.checkAndAdd(`id-${i}`, 0);
+    window.remove('id-7');
+    expect(window.has('id-7')).toBe(false);
+    for (let i = 0; i < 20; i++) if (i !== 7) expect(window.has(`id-${i}`)).toBe(true);
+    expect(window.checkAndAdd('id-7', 1)).toBe(false);
+    expect(window.checkAndAdd('id-7', 2)).toBe(true);
+  });
+
   it('forgets ids after the window has passed', () => {
     const window = createDedupeWindow({ capacity: 1_000, windowMs: 1_000 });
     window.checkAndAdd('old', 0);

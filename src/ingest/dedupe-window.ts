@@ -23,12 +23,10 @@ class HashTable {
 
   /** True when present; otherwise inserts it (when `insert`) and returns false. */
   probe(high: number, low: number, insert: boolean): boolean {
-    // (0, 0) marks an empty slot, so that hash value is folded onto (0, 1).
-    if (high === 0 && low === 0) low = 1;
     for (let slot = (low ^ high) & this.mask; ; slot = (slot + 1) & this.mask) {
       const h = this.high[slot]!;
       const l = this.low[slot]!;
-      if (h === 0 && l === 0) {
+      if (h === 0 && l === empty) {
         if (insert) {
           this.high[slot] = high;
           this.low[slot] = low;
@@ -39,7 +37,26 @@ class HashTable {
       if (h === high && l === low) return true;
     }
   }
+
+  /** Marks the hash's slot as removed (a tombstone keeps later probes going); false when absent. */
+  remove(high: number, low: number): boolean {
+    for (let slot = (low ^ high) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const h = this.high[slot]!;
+      const l = this.low[slot]!;
+      if (h === 0 && l === empty) return false;
+      if (h === high && l === low) {
+        this.high[slot] = 0;
+        this.low[slot] = tombstone;
+        return true;
+      }
+    }
+  }
 }
+
+// (0, 0) marks an empty slot and (0, 1) a removed one, so hashes (0, 0..2) are folded onto (0, 2).
+const empty = 0;
+const tombstone = 1;
+const foldedLow = 2;
 
 /** FNV-1a over UTF-16 code units, twice with different offsets, giving 64 bits. */
 function hashHalves(id: string): [number, number] {
@@ -51,7 +68,9 @@ function hashHalves(id: string): [number, number] {
     b = Math.imul(b ^ code, 0x5bd1e995);
     b ^= b >>> 15;
   }
-  return [a >>> 0, b >>> 0];
+  const high = a >>> 0;
+  const low = b >>> 0;
+  return [high, high === 0 && low < foldedLow ? foldedLow : low];
 }
 
 export interface DedupeWindow {
@@ -59,6 +78,8 @@ export interface DedupeWindow {
   checkAndAdd(id: string, nowMs: number): boolean;
   /** True when the id was seen within the window (does not remember it). */
   has(id: string): boolean;
+  /** Forgets an id, e.g. one whose append failed, so that a retry of it is accepted. */
+  remove(id: string): void;
   /** Ids remembered now. */
   readonly size: number;
 }
@@ -90,6 +111,11 @@ export function createDedupeWindow(options: { capacity: number; windowMs: number
     has(id) {
       const [high, low] = hashHalves(id);
       return current.probe(high, low, false) || previous.probe(high, low, false);
+    },
+    remove(id) {
+      const [high, low] = hashHalves(id);
+      current.remove(high, low);
+      previous.remove(high, low);
     },
     get size() {
       return current.size + previous.size;

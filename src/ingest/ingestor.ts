@@ -45,11 +45,11 @@ const dedupeConsumer = 'ingest-dedupe';
 export function createIngestor(deps: { log: EventLog; clock: Clock; logger: Logger }, options: IngestorOptions): Ingestor {
   const { log, clock, logger } = deps;
   const window = createDedupeWindow({ capacity: options.dedupeIdsMax, windowMs: options.dedupeWindowMs });
-  const pending = new Map<string, Promise<unknown>>();
   const stats: IngestStats = { accepted: 0, duplicates: 0, appendFailures: 0 };
   const snapshots = createRestartPoints(deps, options.dedupeWindowMs);
 
   const appendAll = async (fresh: ClickEvent[]): Promise<void> => {
+    if (fresh.length === 0) return;
     const byPartition = new Map<number, Uint8Array[]>();
     for (const event of fresh) {
       const partition = partitionForIp(event.ip, log.partitions);
@@ -60,39 +60,21 @@ export function createIngestor(deps: { log: EventLog; clock: Clock; logger: Logg
     await Promise.all([...byPartition].map(([partition, records]) => log.append(partition, records)));
   };
 
+  // An id is remembered as soon as its click is handed to the log, so a copy arriving while the
+  // first is still in flight counts as a duplicate at once; if the append then fails, the ids are
+  // forgotten again and the failed request's retry is accepted.
   const submit = async (events: readonly ClickEvent[], durable: boolean): Promise<SubmitResult> => {
+    const nowMs = clock.nowMs();
     const fresh: ClickEvent[] = [];
-    const waitFor: Promise<unknown>[] = [];
-    const inBatch = new Set<string>();
-    for (const event of events) {
-      const inFlight = pending.get(event.id);
-      if (inFlight) waitFor.push(inFlight);
-      else if (!inBatch.has(event.id) && !window.has(event.id)) {
-        inBatch.add(event.id);
-        fresh.push(event);
-      }
-    }
+    for (const event of events) if (!window.checkAndAdd(event.id, nowMs)) fresh.push(event);
     const duplicates = events.length - fresh.length;
-    const appended = appendAll(fresh).then(
-      () => {
-        const nowMs = clock.nowMs();
-        for (const event of fresh) window.checkAndAdd(event.id, nowMs);
-      },
-      (error: unknown) => {
-        stats.appendFailures++;
-        throw error;
-      },
-    );
-    for (const event of fresh) pending.set(event.id, appended);
-    const settled = appended.finally(() => {
-      for (const event of fresh) if (pending.get(event.id) === appended) pending.delete(event.id);
+    const settled = appendAll(fresh).catch((error: unknown) => {
+      for (const event of fresh) window.remove(event.id);
+      stats.appendFailures++;
+      throw error;
     });
-    if (durable) {
-      // A duplicate of a click still in flight is only safe to report once that click is durable.
-      await Promise.all([settled, ...waitFor]);
-    } else {
-      settled.catch((error: unknown) => logger.error({ err: errorMessage(error) }, 'append of undurable clicks failed'));
-    }
+    if (durable) await settled;
+    else settled.catch((error: unknown) => logger.error({ err: errorMessage(error) }, 'append of undurable clicks failed'));
     stats.accepted += fresh.length;
     stats.duplicates += duplicates;
     return { accepted: fresh.length, duplicates };

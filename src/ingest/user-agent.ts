@@ -3,7 +3,7 @@
 // Parsing costs about 10 µs; user agents repeat heavily, so results are cached in a bounded LRU.
 import { isbot } from 'isbot';
 import { UAParser } from 'ua-parser-js';
-import { LruCache } from '../core/index.js';
+import { GenerationalCache } from '../core/index.js';
 import type { DeviceClass } from '../events/index.js';
 
 export interface UserAgentClass {
@@ -41,7 +41,7 @@ export function classifyUserAgent(userAgent: string): UserAgentClass {
 
 /** A classifier with a bounded cache of recent user agents. */
 export function createUserAgentClassifier(cacheEntries: number): (userAgent: string) => UserAgentClass {
-  const cache = new LruCache<string, UserAgentClass>(cacheEntries);
+  const cache = new GenerationalCache<string, UserAgentClass>(cacheEntries);
   return (userAgent) => {
     let result = cache.get(userAgent);
     if (!result) {

@@ -59,6 +59,32 @@ async function readBody(request: IncomingMessage, bytesMax: number): Promise<Buf
 
 /** Splits NDJSON into numbered non-blank lines, each decoded as strict UTF-8 and parsed as JSON. */
 export function parseNdjson(body: Buffer): ParsedLine[] {
+  let text: string | undefined;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    // Some line is not UTF-8: decode line by line so that only the bad lines are rejected.
+    return parseNdjsonBytes(body);
+  }
+  const lines: ParsedLine[] = [];
+  let number = 0;
+  for (const raw of text.split('\n')) {
+    number++;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.length === 0) continue;
+    lines.push(parseText(number, line));
+    checkLineCount(lines.length);
+  }
+  return lines;
+}
+
+function checkLineCount(count: number): void {
+  if (count > limits.ingestLinesMax) {
+    throw new HttpError(413, 'payload_too_large', `more than ${limits.ingestLinesMax} lines; split the import into several requests`);
+  }
+}
+
+function parseNdjsonBytes(body: Buffer): ParsedLine[] {
   const lines: ParsedLine[] = [];
   let start = 0;
   for (let number = 1; start <= body.length; number++) {
@@ -67,21 +93,21 @@ export function parseNdjson(body: Buffer): ParsedLine[] {
     const raw = body.subarray(start, end);
     start = end + 1;
     if (raw.length === 0 || (raw.length === 1 && raw[0] === 13)) continue;
-    lines.push(parseLine(number, raw));
-    if (lines.length > limits.ingestLinesMax) {
-      throw new HttpError(413, 'payload_too_large', `more than ${limits.ingestLinesMax} lines; split the import into several requests`);
-    }
+    lines.push(parseLine(number, raw[raw.length - 1] === 13 ? raw.subarray(0, -1) : raw));
+    checkLineCount(lines.length);
   }
   return lines;
 }
 
 function parseLine(number: number, raw: Uint8Array): ParsedLine {
-  let text: string;
   try {
-    text = utf8.decode(raw);
+    return parseText(number, utf8.decode(raw));
   } catch {
     return { number, text: Buffer.from(raw).toString('latin1'), problem: 'line: is not valid UTF-8' };
   }
+}
+
+function parseText(number: number, text: string): ParsedLine {
   if (text.trim().length === 0) return { number, text, problem: 'line: is blank' };
   try {
     return { number, text, value: JSON.parse(text) };

@@ -4,7 +4,7 @@
 // relying on in-process invalidation. Unknown slugs are remembered briefly (negative entries) so a
 // scan of random slugs cannot turn every request into a store query.
 import type { Clock, Logger, TimerHandle } from '../core/index.js';
-import { LruCache, errorMessage } from '../core/index.js';
+import { GenerationalCache, errorMessage } from '../core/index.js';
 import type { Link, Store } from '../store/index.js';
 
 export interface LinkCacheOptions {
@@ -24,20 +24,20 @@ export interface LinkCache {
   close(): void;
 }
 
-type Entry = { link: Link } | { missingUntilMs: number };
+/** A slug's entry: the id of its link, or a note that no link had it. */
+type Entry = { linkId: string } | { missingUntilMs: number };
 
 const refreshBatch = 1_000;
 
 export function createLinkCache(deps: { store: Store; clock: Clock; logger: Logger }, options: LinkCacheOptions): LinkCache {
   const { store, clock, logger } = deps;
-  const entries = new LruCache<string, Entry>(options.entriesMax);
-  // A link whose slug changes must stop answering on its old slug.
-  const slugById = new LruCache<string, string>(options.entriesMax);
+  // Slugs point at link ids and links are held by id, always in their newest known version: a link
+  // whose slug changed no longer matches its old slug, so the old slug cannot keep redirecting.
+  const entries = new GenerationalCache<string, Entry>(options.entriesMax);
+  const linksById = new GenerationalCache<string, Link>(options.entriesMax);
   const remember = (link: Link): void => {
-    const previous = slugById.get(link.id);
-    if (previous !== undefined && previous !== link.slug) entries.delete(previous);
-    slugById.set(link.id, link.slug);
-    entries.set(link.slug, { link });
+    linksById.set(link.id, link);
+    entries.set(link.slug, { linkId: link.id });
   };
   // The cursor is (updatedAtMs, id) so that any number of links updated in one millisecond are
   // paged through. It starts a little before the newest row seen, because a row written in the
@@ -75,8 +75,12 @@ export function createLinkCache(deps: { store: Store; clock: Clock; logger: Logg
     async lookup(slug) {
       const entry = entries.get(slug);
       if (entry) {
-        if ('link' in entry) return entry.link;
-        if (entry.missingUntilMs > clock.nowMs()) return undefined;
+        if ('linkId' in entry) {
+          const link = linksById.get(entry.linkId);
+          if (link && link.slug === slug) return link;
+        } else if (entry.missingUntilMs > clock.nowMs()) {
+          return undefined;
+        }
       }
       const link = await store.links.getBySlug(slug);
       if (link) remember(link);

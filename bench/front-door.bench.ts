@@ -1,0 +1,149 @@
+// The front door under load, each server in its own process:
+// - redirect: GET /:slug through clickflow (click durable before the 302) against a bare node:http
+//   server answering the same 302 (the ceiling), both driven by autocannon in the same run;
+// - ingest: durable events/s through POST /v1/events with batched NDJSON (5,000 lines a request).
+import http from 'node:http';
+import autocannon from 'autocannon';
+import type { BenchContext, Benchmark } from './harness.js';
+import { startChildServer } from './helpers/child-server.js';
+
+interface PipelineInfo {
+  url: string;
+  writeKey: string;
+  slugs: string[];
+}
+
+const connections = 50;
+const linesPerRequest = 5_000;
+const requestsInFlight = 4;
+
+interface CannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  statusCodeStats?: Record<string, { count: number }>;
+}
+
+async function cannon(url: string, paths: string[], durationS: number): Promise<CannonResult> {
+  const result = (await autocannon({
+    url,
+    connections,
+    duration: durationS,
+    requests: paths.map((path) => ({ method: 'GET', path })),
+  })) as unknown as CannonResult;
+  if (result.errors > 0) throw new Error(`autocannon saw ${result.errors} errors`);
+  return result;
+}
+
+async function benchRedirect(ctx: BenchContext): Promise<void> {
+  const durationS = Math.max(3, Math.round(10 * ctx.scale));
+  const bare = await startChildServer<{ url: string }>('bare');
+  const clickflow = await startChildServer<PipelineInfo>('pipeline');
+  const paths = clickflow.info.slugs.slice(0, 20).map((slug) => `/${slug}`);
+  const rows = { bare: [] as number[], ours: [] as number[], bareP99: [] as number[], oursP50: [] as number[], oursP99: [] as number[] };
+  try {
+    for (let run = 0; run < ctx.runs; run++) {
+      const base = await cannon(bare.info.url, paths, durationS);
+      const ours = await cannon(clickflow.info.url, paths, durationS);
+      if (ours.non2xx !== 0 && !ours.statusCodeStats?.['302']) throw new Error('clickflow did not answer 302');
+      rows.bare.push(base.requests.average);
+      rows.bareP99.push(base.latency.p99);
+      rows.ours.push(ours.requests.average);
+      rows.oursP50.push(ours.latency.p50);
+      rows.oursP99.push(ours.latency.p99);
+      ctx.progress(`run ${run + 1}: bare ${Math.round(base.requests.average)} req/s, clickflow ${Math.round(ours.requests.average)} req/s, p99 ${ours.latency.p99} ms`);
+    }
+  } finally {
+    await Promise.all([bare.stop(), clickflow.stop()]);
+  }
+  const bareRate = ctx.record({ case: `bare node:http 302 (${connections} connections)`, unit: 'req/s', runs: rows.bare, better: 'higher' });
+  ctx.record({ case: 'bare node:http 302 p99 latency', unit: 'ms', runs: rows.bareP99, better: 'lower' });
+  const ourRate = ctx.record({ case: `clickflow redirect, click durable before 302 (${connections} connections)`, unit: 'req/s', runs: rows.ours, better: 'higher' });
+  ctx.record({ case: 'clickflow redirect p50 latency', unit: 'ms', runs: rows.oursP50, better: 'lower' });
+  const ourP99 = ctx.record({ case: 'clickflow redirect p99 latency', unit: 'ms', runs: rows.oursP99, better: 'lower' });
+  const share = ctx.ratio('clickflow redirect / bare 302 ceiling', ourRate, bareRate);
+  ctx.target('redirect >= 60% of the bare 302 ceiling', share >= 0.6, `${(share * 100).toFixed(0)}%`);
+  ctx.target('redirect p99 < 10 ms', ourP99.median < 10, `${ourP99.median} ms`);
+}
+
+const userAgents = [
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
+];
+
+/** Prebuilt NDJSON bodies, so that the client's cost is only sending them. */
+function buildBodies(run: number, slugs: string[], totalEvents: number): Buffer[] {
+  const nowMs = Date.now();
+  const bodies: Buffer[] = [];
+  for (let start = 0; start < totalEvents; start += linesPerRequest) {
+    const lines: string[] = [];
+    for (let i = start; i < Math.min(totalEvents, start + linesPerRequest); i++) {
+      lines.push(
+        `{"id":"r${run}-${i}","eventTimeMs":${nowMs - (i % 5_000)},"slug":"${slugs[i % slugs.length]}","ip":"198.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}",` +
+          `"userAgent":"${userAgents[i % userAgents.length]}","referrer":"https://news.example/item/${i % 97}","country":"DE"}`,
+      );
+    }
+    bodies.push(Buffer.from(`${lines.join('\n')}\n`));
+  }
+  return bodies;
+}
+
+function post(agent: http.Agent, url: URL, key: string, body: Buffer): Promise<{ status: number; accepted: number }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method: 'POST', agent, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson', 'content-length': body.length } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, accepted: (JSON.parse(Buffer.concat(chunks).toString()) as { accepted: number }).accepted }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function benchIngest(ctx: BenchContext): Promise<void> {
+  const server = await startChildServer<PipelineInfo>('pipeline');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: requestsInFlight });
+  const url = new URL('/v1/events', server.info.url);
+  const totalEvents = Math.round(1_000_000 * ctx.scale);
+  try {
+    const measured = await ctx.measure(`ingest API, durable (NDJSON, ${linesPerRequest} lines a request, ${requestsInFlight} in flight)`, 'events/s', 'higher', async (run) => {
+      const bodies = buildBodies(run, server.info.slugs, totalEvents);
+      let next = 0;
+      let accepted = 0;
+      const startedMs = performance.now();
+      await Promise.all(
+        Array.from({ length: requestsInFlight }, async () => {
+          while (next < bodies.length) {
+            const answer = await post(agent, url, server.info.writeKey, bodies[next++]!);
+            if (answer.status !== 200) throw new Error(`ingest answered ${answer.status}`);
+            accepted += answer.accepted;
+          }
+        }),
+      );
+      if (accepted !== totalEvents) throw new Error(`accepted ${accepted} of ${totalEvents}`);
+      return totalEvents / ((performance.now() - startedMs) / 1000);
+    });
+    ctx.target('ingest >= 300,000 durable events/s', measured.median >= 300_000, `${Math.round(measured.median)} events/s`);
+  } finally {
+    agent.destroy();
+    await server.stop();
+  }
+}
+
+const benchmark: Benchmark = {
+  name: 'front-door',
+  description: 'redirect req/s and latency vs a bare node:http 302; durable ingest events/s through POST /v1/events',
+  async run(ctx) {
+    await benchIngest(ctx);
+    await benchRedirect(ctx);
+  },
+};
+
+export default benchmark;
