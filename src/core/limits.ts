@@ -213,7 +213,7 @@ export const limits = {
   streamLateRowsPerCheckpointMax: 10_000,
   /** Late-ledger rows kept in the store; adding beyond removes the oldest (counts by reason are kept whole). */
   streamLateEventsMax: 100_000,
-  /** Live messages a job may emit between two batches; beyond, the oldest of them are dropped and counted. */
+  /** Live messages a job may emit between two flushes (after each batch); beyond, further ones are dropped and counted. */
   streamLiveMessagesPerBatchMax: 10_000,
   /** First and longest wait before a crashed stream worker is started again. */
   streamWorkerRestartMsInitial: 200,

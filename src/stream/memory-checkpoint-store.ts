@@ -23,90 +23,103 @@ export interface MemoryCheckpointStore {
   viewRows(view: string): ViewRow[];
   /** Ledger rows, oldest first. */
   lateEvents(): LateEvent[];
-  /** Counts by job, then reason, summed over partitions. */
+  /** Counts of `job` by reason, summed over partitions. */
   lateCounts(job: string): Record<string, number>;
 }
 
 const separator = '\u0000';
+const joinKey = (...parts: (string | number)[]): string => parts.join(separator);
+
+interface Tables {
+  positions: Map<string, StreamPartitionPosition>;
+  state: Map<string, StreamStateRow>;
+  views: Map<string, ViewRow>;
+  late: LateEvent[];
+  lateId: number;
+  counts: Map<string, number>;
+  lateEventsMax: number;
+}
+
+const stateKey = (job: string, row: { partition: number; state: string; namespace: number }, key: string): string => joinKey(job, row.partition, row.state, row.namespace, key);
+
+function checkFences(tables: Tables, job: string, checkpoint: StreamCheckpoint): void {
+  for (const position of checkpoint.positions) {
+    const stored = tables.positions.get(joinKey(job, position.partition))?.nextOffset ?? null;
+    if (stored !== position.expectedNextOffset) {
+      throw new StoreError('conflict', `job ${job} partition ${position.partition}: stored next offset is ${stored}, this checkpoint expected ${position.expectedNextOffset}`, { field: 'positions' });
+    }
+  }
+}
+
+function applyState(tables: Tables, job: string, checkpoint: StreamCheckpoint): void {
+  for (const deletion of checkpoint.stateDeletions) {
+    if (deletion.key !== null) {
+      tables.state.delete(stateKey(job, deletion, deletion.key));
+      continue;
+    }
+    const prefix = stateKey(job, deletion, '');
+    for (const key of [...tables.state.keys()]) if (key.startsWith(prefix)) tables.state.delete(key);
+  }
+  for (const row of checkpoint.stateUpserts) tables.state.set(stateKey(job, row, row.key), { ...row, value: Uint8Array.from(row.value) });
+}
+
+function applyOutput(tables: Tables, job: string, checkpoint: StreamCheckpoint, nowMs: number): void {
+  for (const change of checkpoint.views) {
+    const key = joinKey(change.view, change.key, change.partition);
+    if (change.value === null) tables.views.delete(key);
+    else tables.views.set(key, { view: change.view, key: change.key, partition: change.partition, job, value: Uint8Array.from(change.value), updatedAtMs: nowMs });
+  }
+  for (const event of checkpoint.lateEvents) tables.late.push({ ...event, id: ++tables.lateId, job });
+  if (tables.late.length > tables.lateEventsMax) tables.late = tables.late.slice(tables.late.length - tables.lateEventsMax);
+  for (const count of checkpoint.lateCounts) {
+    const key = joinKey(job, count.reason);
+    tables.counts.set(key, (tables.counts.get(key) ?? 0) + count.count);
+  }
+  for (const position of checkpoint.positions) {
+    const { partition, nextOffset, watermarkMs } = position;
+    tables.positions.set(joinKey(job, partition), { partition, nextOffset, watermarkMs, checkpointId: checkpoint.checkpointId, committedAtMs: nowMs });
+  }
+}
+
+function commit(tables: Tables, job: string, checkpoint: StreamCheckpoint, nowMs: number): StreamCommitReport {
+  checkFences(tables, job, checkpoint);
+  applyState(tables, job, checkpoint);
+  applyOutput(tables, job, checkpoint, nowMs);
+  const { stateDeletions, stateUpserts, views, lateEvents, lateCounts, positions } = checkpoint;
+  const rows = stateDeletions.length + stateUpserts.length + views.length + lateEvents.length + lateCounts.length + positions.length;
+  const bytes = stateUpserts.reduce((sum, row) => sum + row.key.length + row.value.byteLength, 0);
+  return { checkpointId: checkpoint.checkpointId, rows, bytes, committedAtMs: nowMs };
+}
+
+function load(tables: Tables, job: string, partitions: readonly number[]): RestoredStreamCheckpoint {
+  const positions = partitions.map((partition) => tables.positions.get(joinKey(job, partition))).filter((position) => position !== undefined);
+  const wanted = new Set(partitions);
+  const state = [...tables.state.entries()].filter(([key, row]) => key.startsWith(job + separator) && wanted.has(row.partition)).map(([, row]) => row);
+  return { checkpointId: positions.reduce((highest, position) => Math.max(highest, position.checkpointId), 0), positions, state };
+}
+
+function byKeyThenPartition(a: ViewRow, b: ViewRow): number {
+  if (a.key !== b.key) return a.key < b.key ? -1 : 1;
+  return a.partition - b.partition;
+}
 
 export function createMemoryCheckpointStore(clock: Clock, lateEventsMax: number = limits.streamLateEventsMax): MemoryCheckpointStore {
-  const positions = new Map<string, StreamPartitionPosition>();
-  const state = new Map<string, StreamStateRow>();
-  const views = new Map<string, ViewRow>();
-  let late: LateEvent[] = [];
-  let lateId = 0;
-  const counts = new Map<string, number>();
-  const stateKey = (job: string, row: { partition: number; state: string; namespace: number }, key: string): string =>
-    [job, row.partition, row.state, row.namespace, key].join(separator);
-
-  const checkFences = (job: string, checkpoint: StreamCheckpoint): void => {
-    for (const position of checkpoint.positions) {
-      const stored = positions.get(`${job}${separator}${position.partition}`)?.nextOffset ?? null;
-      if (stored !== position.expectedNextOffset) {
-        throw new StoreError('conflict', `job ${job} partition ${position.partition}: stored next offset is ${stored}, this checkpoint expected ${position.expectedNextOffset}`, { field: 'positions' });
-      }
-    }
-  };
-
-  const applyState = (job: string, checkpoint: StreamCheckpoint): void => {
-    for (const deletion of checkpoint.stateDeletions) {
-      if (deletion.key !== null) {
-        state.delete(stateKey(job, deletion, deletion.key));
-        continue;
-      }
-      const prefix = stateKey(job, deletion, '');
-      for (const key of [...state.keys()]) if (key.startsWith(prefix)) state.delete(key);
-    }
-    for (const row of checkpoint.stateUpserts) state.set(stateKey(job, row, row.key), { ...row, value: Uint8Array.from(row.value) });
-  };
-
-  const applyRest = (job: string, checkpoint: StreamCheckpoint, nowMs: number): void => {
-    for (const change of checkpoint.views) {
-      const key = [change.view, change.key, change.partition].join(separator);
-      if (change.value === null) views.delete(key);
-      else views.set(key, { view: change.view, key: change.key, partition: change.partition, job, value: Uint8Array.from(change.value), updatedAtMs: nowMs });
-    }
-    for (const event of checkpoint.lateEvents) late.push({ ...event, id: ++lateId, job });
-    if (late.length > lateEventsMax) late = late.slice(late.length - lateEventsMax);
-    for (const count of checkpoint.lateCounts) {
-      const key = [job, count.reason].join(separator);
-      counts.set(key, (counts.get(key) ?? 0) + count.count);
-    }
-    for (const position of checkpoint.positions) {
-      positions.set(`${job}${separator}${position.partition}`, { partition: position.partition, nextOffset: position.nextOffset, watermarkMs: position.watermarkMs, checkpointId: checkpoint.checkpointId, committedAtMs: nowMs });
-    }
-  };
-
-  const commitSync = (job: string, checkpoint: StreamCheckpoint): StreamCommitReport => {
-    checkFences(job, checkpoint);
-    const nowMs = clock.nowMs();
-    applyState(job, checkpoint);
-    applyRest(job, checkpoint, nowMs);
-    const rows = checkpoint.stateDeletions.length + checkpoint.stateUpserts.length + checkpoint.views.length + checkpoint.lateEvents.length + checkpoint.lateCounts.length + checkpoint.positions.length;
-    const bytes = checkpoint.stateUpserts.reduce((sum, row) => sum + row.key.length + row.value.byteLength, 0);
-    return { checkpointId: checkpoint.checkpointId, rows, bytes, committedAtMs: nowMs };
-  };
-
-  const loadSync = (job: string, partitions: readonly number[]): RestoredStreamCheckpoint => {
-    const found = partitions.map((partition) => positions.get(`${job}${separator}${partition}`)).filter((position) => position !== undefined);
-    const wanted = new Set(partitions);
-    const rows = [...state.entries()].filter(([key, row]) => key.startsWith(`${job}${separator}`) && wanted.has(row.partition)).map(([, row]) => row);
-    return { checkpointId: found.reduce((highest, position) => Math.max(highest, position.checkpointId), 0), positions: found, state: rows };
-  };
-
+  const tables: Tables = { positions: new Map(), state: new Map(), views: new Map(), late: [], lateId: 0, counts: new Map(), lateEventsMax };
+  const positionsOf = (job: string): StreamPartitionPosition[] =>
+    [...tables.positions.entries()].filter(([key]) => key.startsWith(job + separator)).map(([, position]) => position).sort((a, b) => a.partition - b.partition);
   return {
     repository: {
-      load: async (job, partitions) => loadSync(job, partitions),
-      commit: async (job, checkpoint) => commitSync(job, checkpoint),
-      positions: async (job) => [...positions.entries()].filter(([key]) => key.startsWith(`${job}${separator}`)).map(([, position]) => position).sort((a, b) => a.partition - b.partition),
+      load: async (job, partitions) => load(tables, job, partitions),
+      commit: async (job, checkpoint) => commit(tables, job, checkpoint, clock.nowMs()),
+      positions: async (job) => positionsOf(job),
     },
-    commitSync,
-    loadSync,
-    viewRows: (view) => [...views.values()].filter((row) => row.view === view).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.partition - b.partition)),
-    lateEvents: () => [...late],
+    commitSync: (job, checkpoint) => commit(tables, job, checkpoint, clock.nowMs()),
+    loadSync: (job, partitions) => load(tables, job, partitions),
+    viewRows: (view) => [...tables.views.values()].filter((row) => row.view === view).sort(byKeyThenPartition),
+    lateEvents: () => [...tables.late],
     lateCounts(job) {
       const result: Record<string, number> = {};
-      for (const [key, count] of [...counts.entries()].sort()) {
+      for (const [key, count] of [...tables.counts.entries()].sort()) {
         const [owner, reason] = key.split(separator);
         if (owner === job) result[reason!] = count;
       }

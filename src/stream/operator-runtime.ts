@@ -47,76 +47,94 @@ export function checkName(job: string, what: string, name: string, operator?: st
   }
 }
 
-export function createOperatorRuntime<B extends BatchColumns>(operator: Operator<B>, shared: JobShared): OperatorRuntime<B> {
+interface Declarations {
+  shared: JobShared;
+  operator: string;
+  tables: Map<string, StateTable<unknown>>;
+  /** Declarations are allowed only while onStart runs. */
+  open: boolean;
+}
+
+function declareTable<V>(
+  declarations: Declarations,
+  stateName: string,
+  options: StateOptions<V>,
+  hooks: Pick<StateTableOptions<V>, 'onNamespaceAdded' | 'onNamespaceRemoved'> = {},
+): StateTable<V> {
+  const { shared, operator, tables } = declarations;
   const { job, time } = shared;
-  const name = operator.name;
-  checkName(job, 'operator', name);
-  const tables = new Map<string, StateTable<unknown>>();
-  const windows: WindowStateInternal<unknown, B>[] = [];
-  const timers = createTimerService(job, name, time);
-  for (const table of timers.tables) tables.set(table.name, table as StateTable<unknown>);
-  let declaring = false;
+  if (!declarations.open) throw new StreamError('declaration', `state ${stateName} must be declared in onStart`, { job, operator });
+  checkName(job, 'state', stateName, operator);
+  const qualifiedName = `${operator}.${stateName}`;
+  if (tables.has(qualifiedName)) throw new StreamError('declaration', `state ${stateName} is declared twice`, { job, operator });
+  const keysMax = options.keysMax ?? limits.streamStateKeysDefault;
+  shared.declaredKeys.total += keysMax;
+  if (shared.declaredKeys.total > limits.streamStateKeysPerJobMax) {
+    throw new StreamError('state_bound', `its states declare ${shared.declaredKeys.total} keys in all, over ${limits.streamStateKeysPerJobMax}`, { job, operator });
+  }
+  const ttlMs = options.ttlMs ?? 0;
+  assert(Number.isSafeInteger(ttlMs) && ttlMs >= 0, () => `${qualifiedName}: ttlMs must be a whole number of ms, at least 0`);
+  const whenFull = options.whenFull ?? 'evict-least-recently-updated';
+  const table = createStateTable<V>({ job, operator, qualifiedName, codec: options.codec, keysMax, whenFull, ttlMs, time, ...hooks });
+  tables.set(qualifiedName, table as StateTable<unknown>);
+  return table;
+}
 
-  const declareTable = <V>(stateName: string, options: StateOptions<V>, hooks: Pick<StateTableOptions<V>, 'onNamespaceAdded' | 'onNamespaceRemoved'> = {}): StateTable<V> => {
-    if (!declaring) throw new StreamError('declaration', `state ${stateName} must be declared in onStart`, { job, operator: name });
-    checkName(job, 'state', stateName, name);
-    const qualifiedName = `${name}.${stateName}`;
-    if (tables.has(qualifiedName)) throw new StreamError('declaration', `state ${stateName} is declared twice`, { job, operator: name });
-    const keysMax = options.keysMax ?? limits.streamStateKeysDefault;
-    shared.declaredKeys.total += keysMax;
-    if (shared.declaredKeys.total > limits.streamStateKeysPerJobMax) {
-      throw new StreamError('state_bound', `its states declare ${shared.declaredKeys.total} keys in all, over ${limits.streamStateKeysPerJobMax}`, { job, operator: name });
-    }
-    const ttlMs = options.ttlMs ?? 0;
-    assert(Number.isSafeInteger(ttlMs) && ttlMs >= 0, () => `${qualifiedName}: ttlMs must be a whole number of ms, at least 0`);
-    const table = createStateTable<V>({ job, operator: name, qualifiedName, codec: options.codec, keysMax, whenFull: options.whenFull ?? 'evict-least-recently-updated', ttlMs, time, ...hooks });
-    tables.set(qualifiedName, table as StateTable<unknown>);
-    return table;
-  };
-
+function createContext<B extends BatchColumns>(declarations: Declarations, windows: WindowStateInternal<unknown, B>[], timers: TimerServiceInternal): OperatorContext {
+  const { shared, operator } = declarations;
+  const { job, time } = shared;
   const context: OperatorContext = {
     job,
-    operator: name,
+    operator,
     partitions: shared.partitions,
     clock: shared.clock,
     logger: shared.logger,
     watermarkMs: () => time.watermarkMs,
     partitionWatermarkMs: (partition) => shared.watermarks.partitionWatermarkMs(partition),
-    keyedState: (stateName, options) => createKeyedState(stateName, declareTable(stateName, options)),
+    keyedState: (stateName, options) => createKeyedState(stateName, declareTable(declarations, stateName, options)),
     windowState(stateName, options) {
-      assert(Number.isSafeInteger(options.allowedLatenessMs) && options.allowedLatenessMs >= 0, () => `${name}.${stateName}: allowedLatenessMs must be a whole number of ms, at least 0`);
+      assert(Number.isSafeInteger(options.allowedLatenessMs) && options.allowedLatenessMs >= 0, () => `${operator}.${stateName}: allowedLatenessMs must be a whole number of ms, at least 0`);
       const index = createWindowIndex();
-      const table = declareTable(stateName, options, { onNamespaceAdded: index.added, onNamespaceRemoved: index.removed });
+      const table = declareTable(declarations, stateName, options, { onNamespaceAdded: index.added, onNamespaceRemoved: index.removed });
       const state = createWindowState(stateName, options, { table, index, late: context.late, time });
       windows.push(state as unknown as WindowStateInternal<unknown, B>);
       return state;
     },
     view(viewName, codec) {
-      if (!declaring) throw new StreamError('declaration', `view ${viewName} must be declared in onStart`, { job, operator: name });
-      checkName(job, 'view', viewName, name);
-      return shared.views.writer(name, viewName, codec);
+      if (!declarations.open) throw new StreamError('declaration', `view ${viewName} must be declared in onStart`, { job, operator });
+      checkName(job, 'view', viewName, operator);
+      return shared.views.writer(operator, viewName, codec);
     },
     timers,
-    late: shared.late.forOperator(name),
+    late: shared.late.forOperator(operator),
     emit(channel, payload) {
       const { live } = shared;
       if (live.messages.length >= live.max) live.dropped++;
-      else live.messages.push({ job, operator: name, channel, payload });
+      else live.messages.push({ job, operator, channel, payload });
     },
   };
+  return context;
+}
 
+export function createOperatorRuntime<B extends BatchColumns>(operator: Operator<B>, shared: JobShared): OperatorRuntime<B> {
+  checkName(shared.job, 'operator', operator.name);
+  const declarations: Declarations = { shared, operator: operator.name, tables: new Map(), open: false };
+  const windows: WindowStateInternal<unknown, B>[] = [];
+  const timers = createTimerService(shared.job, operator.name, shared.time);
+  for (const table of timers.tables) declarations.tables.set(table.name, table as StateTable<unknown>);
+  const context = createContext(declarations, windows, timers);
   return {
     operator,
     context,
-    tables,
+    tables: declarations.tables,
     windows,
     timers,
     start() {
-      declaring = true;
+      declarations.open = true;
       try {
         operator.onStart?.(context);
       } finally {
-        declaring = false;
+        declarations.open = false;
       }
     },
   };
