@@ -21,8 +21,9 @@ import {
   type BatchDecoder,
   type ClickBatch,
   type JobDefinition,
+  type OperatorContext,
 } from '../src/stream/index.js';
-import type { Benchmark, BenchContext, Measurement } from './harness.js';
+import { percentile, type Benchmark, type BenchContext, type Measurement } from './harness.js';
 
 const batchSize = 4_096;
 
@@ -121,6 +122,71 @@ async function workerRate(context: BenchContext, count: number): Promise<{ rate:
   }
 }
 
+interface LatencyReport {
+  /** Append acknowledged → the record's batch seen by an operator (a live message). */
+  liveMs: number[];
+  /** Append acknowledged → the checkpoint covering the record committed (view rows visible). */
+  commitMs: number[];
+}
+
+/** Appends one click at a time to a running worker and times each from its ack to live and to committed. */
+async function measureLatencies(appends: number): Promise<LatencyReport> {
+  const folder = await mkdtemp(join(tmpdir(), 'clickflow-bench-latency-'));
+  const clock = createSystemClock();
+  const logger = createSilentLogger();
+  const ackedAt = new Map<string, number>();
+  const seenAt = new Map<string, number>();
+  const committedAt = new Map<string, number>();
+  const committedUpTo = [0, 0];
+  const job = minuteCountsJob();
+  const probe = { name: 'probe', processBatch: (batch: ClickBatch, context: OperatorContext) => context.emit('seen', { partition: batch.partition, first: batch.offsets[0], last: batch.offsets[batch.length - 1] }) };
+  try {
+    const log = await createSegmentedLog({ clock, logger }, { dir: join(folder, 'log'), partitions: 2 });
+    const store = createSqliteStore({ clock, logger }, { path: join(folder, 'store.sqlite') });
+    const worker = runStreamWorker(
+      {
+        log,
+        checkpoints: store.streamCheckpoints,
+        clock,
+        logger,
+        job: { ...job, operators: [...job.operators, probe] },
+        onLive(messages) {
+          const now = performance.now();
+          for (const { payload } of messages) {
+            const { partition, first, last } = payload as { partition: number; first: number; last: number };
+            for (let offset = first; offset <= last; offset++) seenAt.set(`${partition}/${offset}`, now);
+          }
+        },
+        onCommit(update) {
+          const now = performance.now();
+          for (const { partition, nextOffset } of update.positions) {
+            for (let offset = committedUpTo[partition]!; offset < nextOffset; offset++) committedAt.set(`${partition}/${offset}`, now);
+            committedUpTo[partition] = nextOffset;
+          }
+        },
+      },
+      { partitions: [0, 1] },
+    );
+    await worker.started;
+    for (let index = 0; index < appends; index++) {
+      const partition = index % 2;
+      const eventTimeMs = clock.nowMs();
+      const result = await log.append(partition, [encodeClick(sampleClickEvent(index, { eventTimeMs, ingestTimeMs: eventTimeMs }))]);
+      ackedAt.set(`${partition}/${result.offsets[0]}`, performance.now());
+      await clock.sleep(3);
+    }
+    while (committedAt.size < appends) await clock.sleep(10);
+    await worker.stop();
+    await log.close();
+    await store.close();
+    // A record can be seen before its append's promise resolves: that counts as zero.
+    const since = (times: Map<string, number>) => [...ackedAt].map(([key, acked]) => Math.max(0, (times.get(key) ?? Number.NaN) - acked)).sort((a, b) => a - b);
+    return { liveMs: since(seenAt), commitMs: since(committedAt) };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
 const benchmark: Benchmark = {
   name: 'stream-engine',
   description: 'stream engine overhead per event: no-op and example jobs in the engine; a worker from a segmented log to SQLite',
@@ -144,6 +210,14 @@ const benchmark: Benchmark = {
     const worker = await context.measure('worker: segmented log → example job → SQLite', 'events/s', 'higher', async () => (await workerRate(context, workerCount)).rate);
     context.target('example job over 1,000,000 events/s per core in the engine', example.median >= 1_000_000, `${Math.round(example.median).toLocaleString('en-US')} events/s`);
     context.progress(`worker end to end: ${Math.round(worker.median).toLocaleString('en-US')} events/s`);
+    const latency = await measureLatencies(Math.max(50, Math.round(500 * context.scale)));
+    const p99 = (values: number[]) => percentile(values, 0.99);
+    for (const [name, values] of [['ack → seen by an operator (live)', latency.liveMs], ['ack → committed (view rows visible)', latency.commitMs]] as const) {
+      context.record({ case: `latency p50: ${name}`, unit: 'ms', runs: [percentile(values, 0.5)], better: 'lower' });
+      context.record({ case: `latency p99: ${name}`, unit: 'ms', runs: [p99(values)], better: 'lower' });
+    }
+    context.target('verdict path: ack → seen by an operator, p99 under 10 ms', p99(latency.liveMs) < 10, `${p99(latency.liveMs).toFixed(1)} ms`);
+    context.target('counter path: ack → committed view rows, p99 under 250 ms', p99(latency.commitMs) < 250, `${p99(latency.commitMs).toFixed(1)} ms`);
   },
 };
 

@@ -76,7 +76,8 @@ async function commitCheckpoint(state: RunState): Promise<void> {
   if (endMs - beganMs > options.checkpointIntervalMs) {
     state.logger.warn({ checkpointId: checkpoint.checkpointId, durationMs: endMs - beganMs, rows: report.rows }, 'a checkpoint took longer than the checkpoint interval');
   }
-  deps.onCommit?.({ job: engine.job, checkpointId: checkpoint.checkpointId, committedAtMs: report.committedAtMs, views: checkpoint.views });
+  const positions = checkpoint.positions.map(({ partition, nextOffset, watermarkMs }) => ({ partition, nextOffset, watermarkMs }));
+  deps.onCommit?.({ job: engine.job, checkpointId: checkpoint.checkpointId, committedAtMs: report.committedAtMs, views: checkpoint.views, positions });
 }
 
 /** A retryable read failure is retried with backoff; any other ends the worker. */

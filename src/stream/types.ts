@@ -290,4 +290,6 @@ export interface CommittedUpdate {
   checkpointId: number;
   committedAtMs: number;
   views: readonly StreamViewChange[];
+  /** Each partition's committed next offset and watermark: how complete the views are. */
+  positions: readonly { partition: number; nextOffset: number; watermarkMs: number }[];
 }
