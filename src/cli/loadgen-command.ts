@@ -66,13 +66,27 @@ function converter(field: string, spec: FieldSpec): (text: string) => unknown {
   return (text) => text;
 }
 
+/** Help of flags that turn a default-on option off. */
+const negatedHelp: Record<string, string> = {
+  traits: 'leave device, browser, os and bot out of import lines, so the server classifies each user agent itself (default: sent)',
+};
+
+/** A spec's doc as flag help: durations take units, so no "ms"; field names become flag names. */
+function helpOf(field: string, spec: FieldSpec, fields: readonly string[]): string {
+  let doc = isDuration(field) ? spec.doc.replace(/,? ms\b/, '') : spec.doc;
+  for (const name of fields) doc = doc.replace(new RegExp(`\\b${name}\\b`, 'g'), `--${flagOf(name)}`);
+  return `${doc} (default ${describeDefault(field, spec)})`;
+}
+
 function addSpecFlags(command: Command, spec: Record<string, FieldSpec>): void {
+  // Only camel-cased names: plain words such as "out" or "retries" are prose, not fields.
+  const fields = [...Object.keys(loadRunSpec), ...Object.keys(loadGeneratorSpec)].filter((name) => /[A-Z]/.test(name));
   for (const [field, fieldSpec] of Object.entries(spec)) {
     if (ownFlags.has(field)) continue;
     const flag = flagOf(field);
-    const help = `${fieldSpec.doc} (default ${describeDefault(field, fieldSpec)})`;
+    const help = helpOf(field, fieldSpec, fields);
     if (fieldSpec.kind === 'boolean') {
-      command.option(fieldSpec.default ? `--no-${flag}` : `--${flag}`, help);
+      command.option(fieldSpec.default ? `--no-${flag}` : `--${flag}`, fieldSpec.default ? (negatedHelp[field] ?? `turn off: ${help}`) : help);
     } else {
       const placeholder = isDuration(field) ? '<duration>' : fieldSpec.kind === 'enum' ? `<${fieldSpec.values.join('|')}>` : fieldSpec.kind === 'string' ? '<text>' : '<number>';
       command.option(`--${flag} ${placeholder}`, help, converter(field, fieldSpec));

@@ -108,7 +108,7 @@ describe('load generator', () => {
   });
 
   it('makes fraud addresses burst hundreds of clicks in seconds while people click rarely', () => {
-    const generator = createLoadGenerator({ ...small, fraudShare: 0.02, burstClicks: 300, burstDurationMs: 3_000, eventsPerSecond: 1_000 });
+    const generator = createLoadGenerator({ ...small, fraudIps: 5, fraudShare: 0.02, burstClicks: 300, burstDurationMs: 3_000, eventsPerSecond: 1_000 });
     const times = new Map<number, number[]>();
     each(take(generator, 300_000), (batch, index) => {
       if (batch.flags[index]! & eventFlags.duplicate) return;
@@ -139,5 +139,19 @@ describe('load generator', () => {
     }
     expect(fraudAddresses).toBe(5);
     expect(humanBusiest).toBeLessThan(10);
+  });
+
+  it('keeps the fraud share at a high rate by bursting from several addresses at once', () => {
+    const generator = createLoadGenerator({ ...small, eventsPerSecond: 200_000, fraudShare: 0.02, fraudIps: 64 });
+    let fraud = 0;
+    const bursting = new Set<number>();
+    each(take(generator, 400_000), (batch, index) => {
+      if (generator.world.visitors.kind[batch.visitor[index]!] !== fraudKind) return;
+      fraud++;
+      // Addresses clicking within the first second: several bursts overlap.
+      if (batch.eventTimeMs[index]! < generator.options.startMs + 1_000) bursting.add(batch.visitor[index]!);
+    });
+    expect(Math.abs(fraud / 400_000 - 0.02)).toBeLessThan(0.004);
+    expect(bursting.size).toBeGreaterThanOrEqual(10);
   });
 });

@@ -45,6 +45,11 @@ export interface TruthTables {
   sent: FlagCounts;
   acknowledged: FlagCounts & { unique: number };
   failed: number;
+  /**
+   * Buckets are keyed relative to the first event's minute, day and month: small keys stay
+   * small integers, which V8's maps hash several times faster than large doubles.
+   */
+  base: { minute: number; day: number; month: number };
 }
 
 function zonesOf(world: World): ZoneDays[] {
@@ -81,6 +86,7 @@ export function createGroundTruth(world: World, options: { keysMax?: number } = 
     sent: { events: 0, duplicates: 0, late: 0, outOfOrder: 0 },
     acknowledged: { events: 0, unique: 0, duplicates: 0, late: 0, outOfOrder: 0 },
     failed: 0,
+    base: { minute: Number.NaN, day: Number.NaN, month: Number.NaN },
   };
   const zones = zonesOf(world);
   const linkCount = world.links.length;
@@ -93,16 +99,18 @@ export function createGroundTruth(world: World, options: { keysMax?: number } = 
     const { userIndex, accountIndex } = links[link]!;
     tables.linkTotals[link * countColumns]!++;
     tables.linkTotals[link * countColumns + 1 + kind]!++;
-    tables.linkMinutes.add(Math.floor(eventTimeMs / minuteMs) * linkCount + link, kind);
-    const localDay = zones[userIndex]!.localDay(eventTimeMs);
-    tables.linkDays.add(localDay * linkCount + link, kind);
-    tables.userDays.add(localDay * users.length + userIndex, kind);
+    const { base } = tables;
     const utcDay = Math.floor(eventTimeMs / dayMs);
     if (utcDay !== lastUtcDay) {
       lastUtcDay = utcDay;
       lastMonth = monthOfDay(utcDay);
+      if (Number.isNaN(base.minute)) Object.assign(base, { minute: Math.floor(eventTimeMs / minuteMs), day: utcDay, month: lastMonth });
     }
-    tables.accountMonths.add(lastMonth * accounts.length + accountIndex, kind);
+    tables.linkMinutes.add((Math.floor(eventTimeMs / minuteMs) - base.minute) * linkCount + link, kind);
+    const localDay = zones[userIndex]!.localDay(eventTimeMs) - base.day;
+    tables.linkDays.add(localDay * linkCount + link, kind);
+    tables.userDays.add(localDay * users.length + userIndex, kind);
+    tables.accountMonths.add((lastMonth - base.month) * accounts.length + accountIndex, kind);
     const visitorKey = visitor * linkCount + link;
     if (!tables.linkVisitors.has(visitorKey)) {
       spendKey(budget);

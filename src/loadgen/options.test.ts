@@ -21,6 +21,7 @@ describe('load generator options', () => {
     expect(() => parseLoadGeneratorOptions({ lateMinMs: 10_000, lateMaxMs: 5_000 })).toThrow(/lateMinMs: must not exceed lateMaxMs/);
     expect(() => parseLoadGeneratorOptions({ accounts: 10, usersPerAccount: 10, links: 50 })).toThrow(/links: must be at least the number of users/);
     expect(() => parseLoadGeneratorOptions({ fraudIps: 0 })).toThrow(/fraudIps: must be at least 1/);
+    expect(() => parseLoadGeneratorOptions({ eventsPerSecond: 1_000_000 })).toThrow(/fraudIps: fraudShare 0.02 at 1000000 events\/s needs 200 addresses bursting at once/);
   });
 });
 

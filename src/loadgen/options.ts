@@ -24,15 +24,15 @@ export const loadGeneratorSpec = {
   networks: { kind: 'integer', default: 20_000, min: 1, max: limits.loadgenVisitorsMax, doc: 'IPv4 /24 and IPv6 /64 networks the human visitors live in' },
   ipv6Share: { kind: 'number', default: 0.15, min: 0, max: 1, doc: 'share of human visitors with an IPv6 address' },
   botShare: { kind: 'number', default: 0.06, min: 0, max: 0.9, doc: 'share of events from bots: crawlers and link-preview fetchers' },
-  fraudIps: { kind: 'integer', default: 5, min: 0, max: limits.loadgenFraudIpsMax, doc: 'addresses that click in bursts (click fraud)' },
+  fraudIps: { kind: 'integer', default: 64, min: 0, max: limits.loadgenFraudIpsMax, doc: 'addresses that click in bursts (click fraud)' },
   fraudShare: { kind: 'number', default: 0.02, min: 0, max: 0.5, doc: 'share of events from fraud bursts' },
   burstClicks: { kind: 'integer', default: 300, min: 1, max: 1_000_000, doc: 'clicks in one fraud burst, all from one address on one link' },
   burstDurationMs: { kind: 'integer', default: 3_000, min: 1, max: dayMs, doc: 'event-time length of one fraud burst, ms' },
   duplicateShare: { kind: 'number', default: 0.01, min: 0, max: 0.5, doc: 'share of events that re-send a recent event with the same id (client retries)' },
-  lateShare: { kind: 'number', default: 0.005, min: 0, max: 0.5, doc: 'share of events sent late: event time lateMinMs to lateMaxMs before their send time' },
+  lateShare: { kind: 'number', default: 0.005, min: 0, max: 0.5, doc: 'share of events sent late: event time between lateMinMs and lateMaxMs before their send time' },
   lateMinMs: { kind: 'integer', default: 60_000, min: 1, max: 20 * dayMs, doc: 'least lateness of a late event, ms' },
   lateMaxMs: { kind: 'integer', default: 2 * dayMs, min: 1, max: 20 * dayMs, doc: 'most lateness of a late event, ms (log-uniform between the two)' },
-  outOfOrderShare: { kind: 'number', default: 0.05, min: 0, max: 0.9, doc: 'share of events out of order: event time 1 ms to outOfOrderMaxMs before their send time' },
+  outOfOrderShare: { kind: 'number', default: 0.05, min: 0, max: 0.9, doc: 'share of events out of order: event time up to outOfOrderMaxMs before their send time' },
   outOfOrderMaxMs: { kind: 'integer', default: 5_000, min: 1, max: 60 * 60 * 1000, doc: 'most out-of-orderness, ms' },
   diurnalAmplitude: { kind: 'number', default: 0, min: 0, max: 0.95, doc: 'daily rate swing: the rate is mean × (1 + amplitude × cos(hour from peak)); 0 is flat' },
   diurnalPeakHourUtc: { kind: 'number', default: 17, min: 0, max: 24, doc: 'UTC hour of the busiest moment of the day' },
@@ -53,6 +53,11 @@ function checkShares(options: LoadGeneratorOptions): void {
     throw new OptionsError(component, 'lateShare', `lateShare + outOfOrderShare must not exceed the share of new regular events (${regular.toFixed(3)})`);
   }
   if (options.fraudShare > 0 && options.fraudIps === 0) throw new OptionsError(component, 'fraudIps', 'must be at least 1 when fraudShare is above 0');
+  // Each fraud address bursts on its own; at a high rate the share needs several bursting at once.
+  const burstingAtOnce = Math.ceil((options.fraudShare * options.eventsPerSecond * options.burstDurationMs) / 1000 / options.burstClicks);
+  if (burstingAtOnce > options.fraudIps) {
+    throw new OptionsError(component, 'fraudIps', `fraudShare ${options.fraudShare} at ${options.eventsPerSecond} events/s needs ${burstingAtOnce} addresses bursting at once; raise fraudIps or burstClicks, or shorten burstDurationMs`);
+  }
 }
 
 function check(options: LoadGeneratorOptions): void {

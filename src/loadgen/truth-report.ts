@@ -35,11 +35,12 @@ export interface GroundTruthReport {
   accounts: Record<string, { name: string; planId: string; perMonth: Record<string, Counts> }>;
 }
 
-/** Calls `visit(entity, bucket, counts)` for each key of a table keyed `bucket × entities + entity`. */
-function forEachBucket(table: CountTable, entities: number, visit: (entity: number, bucket: number, counts: Counts) => void): void {
+/** Calls `visit(entity, bucket, counts)` for each key of a table keyed `(bucket − base) × entities + entity`. */
+function forEachBucket(table: CountTable, entities: number, base: number, visit: (entity: number, bucket: number, counts: Counts) => void): void {
   table.forEach((key, counts) => {
-    const entity = key % entities;
-    visit(entity, (key - entity) / entities, counts as Counts);
+    // Keys of events before the first one are negative: take the entity as a non-negative remainder.
+    const entity = ((key % entities) + entities) % entities;
+    visit(entity, base + (key - entity) / entities, counts as Counts);
   });
 }
 
@@ -59,8 +60,8 @@ function linkReport(tables: TruthTables): GroundTruthReport['links'] {
     const user = world.users[link.userIndex]!;
     return { slug: link.slug, userId: user.id, accountId: world.accounts[link.accountIndex]!.id, counts, distinctIps: distinct[index]!, perMinute: {} as Record<string, Counts>, perDay: {} as Record<string, Counts> };
   });
-  forEachBucket(tables.linkMinutes, linkCount, (link, minute, counts) => (entries[link]!.perMinute[formatMinute(minute)] = counts));
-  forEachBucket(tables.linkDays, linkCount, (link, day, counts) => (entries[link]!.perDay[formatDay(day)] = counts));
+  forEachBucket(tables.linkMinutes, linkCount, tables.base.minute, (link, minute, counts) => (entries[link]!.perMinute[formatMinute(minute)] = counts));
+  forEachBucket(tables.linkDays, linkCount, tables.base.day, (link, day, counts) => (entries[link]!.perDay[formatDay(day)] = counts));
   entries.forEach((entry, index) => {
     if (entry.counts[0] === 0) return;
     links[world.links[index]!.id] = { ...entry, perMinute: sortedRecord(entry.perMinute), perDay: sortedRecord(entry.perDay) };
@@ -71,7 +72,7 @@ function linkReport(tables: TruthTables): GroundTruthReport['links'] {
 function userReport(tables: TruthTables): GroundTruthReport['users'] {
   const { world } = tables;
   const perDay = new Map<number, Record<string, Counts>>();
-  forEachBucket(tables.userDays, world.users.length, (user, day, counts) => {
+  forEachBucket(tables.userDays, world.users.length, tables.base.day, (user, day, counts) => {
     let days = perDay.get(user);
     if (!days) perDay.set(user, (days = {}));
     days[formatDay(day)] = counts;
@@ -87,7 +88,7 @@ function userReport(tables: TruthTables): GroundTruthReport['users'] {
 function accountReport(tables: TruthTables): GroundTruthReport['accounts'] {
   const { world } = tables;
   const perMonth = new Map<number, Record<string, Counts>>();
-  forEachBucket(tables.accountMonths, world.accounts.length, (account, month, counts) => {
+  forEachBucket(tables.accountMonths, world.accounts.length, tables.base.month, (account, month, counts) => {
     let months = perMonth.get(account);
     if (!months) perMonth.set(account, (months = {}));
     months[formatMonth(month)] = counts;

@@ -28,7 +28,7 @@ export function createFileTarget(deps: { renderer: LineRenderer }, options: { pa
   return {
     name: 'file',
     accept(batch) {
-      const bytes = Buffer.from(deps.renderer.ndjson(batch), 'latin1');
+      const bytes = deps.renderer.ndjsonBytes(batch);
       queue.push({ batch, bytes });
       queuedBytes += bytes.length;
     },
