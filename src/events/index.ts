@@ -15,6 +15,7 @@ export type {
 export { deviceClasses, eventSources } from './types.js';
 export { normalizeIp, packIp, unpackIp, networkPrefix } from './ip.js';
 export { partitionForIp } from './partition.js';
+export { ipKey, networkKey, ipKeyOfBytes, networkKeyOfBytes, isIpv4Key } from './ip-key.js';
 export { createEventIdGenerator, eventIdTimeMs } from './event-id.js';
 export type { EventIdGeneratorOptions } from './event-id.js';
 export {

@@ -2,13 +2,17 @@
 // job, the fields the hot jobs use (`readClickHeader`: time, flags, device, country, address,
 // link and owner) into columns; an operator that needs a cold field (user agent, referrer)
 // decodes it from `values[row]` itself. The time-only decoder is for jobs that need nothing else.
-import { readClickEventTimeMs, readClickHeader, type ClickHeader, type DeviceClass, type EventSource } from '../events/index.js';
+import { ipKey, networkKey, readClickEventTimeMs, readClickHeader, type ClickHeader, type DeviceClass, type EventSource } from '../events/index.js';
 import { createBatchColumns } from './batch-columns.js';
 import type { BatchColumns, BatchDecoder } from './types.js';
 
 export interface ClickBatch extends BatchColumns {
   readonly ingestTimesMs: Float64Array;
   readonly ips: string[];
+  /** The address as a number (see `ipKey` in src/events): the key of per-IP state. */
+  readonly ipKeys: Float64Array;
+  /** The address's /24 or /64 network as a number (see `networkKey`). */
+  readonly networkKeys: Float64Array;
   readonly countries: string[];
   readonly devices: DeviceClass[];
   /** 1 for a bot, else 0. */
@@ -36,6 +40,8 @@ export function clickHeaderDecoder(): BatchDecoder<ClickBatch> {
         ...createBatchColumns(capacity),
         ingestTimesMs: new Float64Array(capacity),
         ips: strings(),
+        ipKeys: new Float64Array(capacity),
+        networkKeys: new Float64Array(capacity),
         countries: strings(),
         devices: new Array<DeviceClass>(capacity).fill('unknown'),
         bots: new Uint8Array(capacity),
@@ -52,6 +58,8 @@ export function clickHeaderDecoder(): BatchDecoder<ClickBatch> {
       batch.eventTimesMs[row] = header.eventTimeMs;
       batch.ingestTimesMs[row] = header.ingestTimeMs;
       batch.ips[row] = header.ip;
+      batch.ipKeys[row] = ipKey(header.ip) ?? 0;
+      batch.networkKeys[row] = networkKey(header.ip) ?? 0;
       batch.countries[row] = header.country;
       batch.devices[row] = header.device;
       batch.bots[row] = header.bot ? 1 : 0;
