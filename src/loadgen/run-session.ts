@@ -76,7 +76,7 @@ interface Setup {
 }
 
 async function setUpHttp(deps: LoadgenSessionDeps, run: LoadRunOptions, generator: LoadGenerator): Promise<Setup> {
-  if (!deps.operatorToken) throw new LoadgenError(`the ${run.target} target sets up its world through the management API and needs the operator token`, 'operator_token_missing');
+  if (!deps.operatorToken) throw new LoadgenError(`the ${run.target} target sets up its world through the management API and needs the operator token (--admin-token, CLICKFLOW_ADMIN_TOKEN, or the admin-token file in --data-dir)`, 'operator_token_missing');
   const client: ManagementClient = createManagementClient({ url: run.url, operatorToken: deps.operatorToken, timeoutMs: run.requestTimeoutMs });
   const { world } = generator;
   let keys: WriteKeys | undefined;
