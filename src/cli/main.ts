@@ -6,6 +6,7 @@ import { createLogger, createSystemClock } from '../core/index.js';
 import { registerAdminCommands } from './admin-commands.js';
 import { openStore } from './compose.js';
 import { loadConfig } from './config.js';
+import { registerLoadgenCommand } from './loadgen-command.js';
 import { registerStartCommand } from './start-command.js';
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   // Management commands work on the store in the data folder (CLICKFLOW_DATA_DIR, default ./data).
   registerAdminCommands(program, () => openStore(loadConfig({}), { clock: createSystemClock(), logger: createLogger({ level: 'warn' }) }));
+  registerLoadgenCommand(program);
   return program;
 }
 
