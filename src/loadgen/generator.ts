@@ -2,7 +2,7 @@
 // batches of columns. The world and every draw come from seeded streams, so the same options give
 // the same events, batch after batch, whatever the batch sizes.
 import { assert, limits } from '../core/index.js';
-import { parseLoadGeneratorOptions, type LoadGeneratorOptions, type LoadGeneratorOptionsInput } from './options.js';
+import { parseLoadGeneratorOptions, worldPrefix, type LoadGeneratorOptions, type LoadGeneratorOptionsInput } from './options.js';
 import { createSlotFiller, type GeneratedCounts } from './slot-filler.js';
 import type { GeneratedBatch, World } from './types.js';
 import { buildWorld } from './world.js';
@@ -39,9 +39,16 @@ export function allocateBatch(size: number): GeneratedBatch {
   };
 }
 
-export function createLoadGenerator(input: LoadGeneratorOptionsInput = {}): LoadGenerator {
+/**
+ * A generator for `options`. `world` may be one already built from the same seed and world
+ * options and since provisioned (its ids are the store's); otherwise one is built. The world
+ * depends on neither the start time nor the rates, so a run can set up its world first and take
+ * its start time after.
+ */
+export function createLoadGenerator(input: LoadGeneratorOptionsInput = {}, prebuilt?: { world: World }): LoadGenerator {
   const options = parseLoadGeneratorOptions(input);
-  const world = buildWorld(options);
+  const world = prebuilt?.world ?? buildWorld(options);
+  assert(world.prefix === worldPrefix(options) && world.links.length === options.links && world.visitors.humans === options.visitors, 'the prebuilt world was built from other options');
   assert(world.referrers[0] === '', 'referrer 0 must be the empty referrer: bots and fraud send none');
   const slots = createSlotFiller(options, world);
   const eventIdPrefix = `${world.prefix}.${options.startMs.toString(36)}.`;

@@ -44,6 +44,23 @@ describe('loadgen ingest target against the serving stack', () => {
     expect(await storedRecords()).toBe(truth!.acknowledged.unique);
   });
 
+  it('holds a rate with event times that follow the clock from after the setup', async () => {
+    const before = await storedRecords();
+    const deps = { clock: createSystemClock(), logger: createSilentLogger(), operatorToken };
+    const { summary, truth } = await runLoadgenSession(deps, {
+      run: { target: 'ingest', url: pipeline.url, rate: 2_000, durationMs: 1_500, flushIntervalMs: 20 },
+      generator: { ...world, prefix: 'paced' },
+      truth: true,
+    });
+    const startMs = Date.parse(summary.start);
+    expect(summary.world.provisioned?.created.links).toBe(world.links);
+    expect(Date.now() - startMs).toBeLessThan(5_000);
+    expect(summary.acknowledged).toBeGreaterThan(2_700);
+    expect(summary.acknowledged).toBeLessThan(3_300);
+    expect(summary.failed).toBe(0);
+    expect(await storedRecords()).toBe(before + truth!.acknowledged.unique);
+  });
+
   it('reuses the world of the same prefix on a second run', async () => {
     const before = await storedRecords();
     const deps = { clock: createSystemClock(), logger: createSilentLogger(), operatorToken };
