@@ -175,6 +175,58 @@ export const limits = {
   /** Management calls in flight while the load generator sets up its world. */
   loadgenProvisionConcurrency: 16,
 
+  // Batch orchestrator (src/orchestrator) and its run history in the store; docs/orchestrator.md.
+  /** Jobs one orchestrator declares. */
+  orchestratorJobsMax: 256,
+  /** Partition runs at once; the default is half the cores (1 on a 2-core machine). */
+  orchestratorConcurrencyMax: 64,
+  /** Partitions queued, waiting or running at once; enqueuing beyond is refused with a retryable error. */
+  orchestratorPendingMax: 100_000,
+  /** Partitions one backfill call may cover. */
+  orchestratorBackfillPartitionsMax: 50_000,
+  /** Upstream partitions one partition may read (a UTC month reads 744 hours), and dependents one partition may have. */
+  orchestratorUpstreamPartitionsMax: 10_000,
+  /** Schedule fires looked at per job by one catch-up or tick; beyond, the oldest are left out (and logged). */
+  orchestratorFiresPerEvaluationMax: 10_000,
+  /** How far back catch-up looks for fires missed while the orchestrator was down. */
+  orchestratorCatchUpHorizonMsDefault: 7 * 24 * 60 * 60 * 1000,
+  orchestratorCatchUpHorizonMsMax: 400 * 24 * 60 * 60 * 1000,
+  /** How often partitions waiting for their inputs (and dirty partitions re-opened elsewhere) are looked at. */
+  orchestratorPollIntervalMsDefault: 30_000,
+  /** Longest time one attempt of a partition run may take before it is aborted and counted as timed out. */
+  orchestratorAttemptTimeoutMsDefault: 60 * 60 * 1000,
+  orchestratorAttemptTimeoutMsMax: 24 * 60 * 60 * 1000,
+  /** Retries of a failed attempt (only retryable errors), and the backoff before the first and longest one. */
+  orchestratorRetriesDefault: 3,
+  orchestratorRetriesMax: 20,
+  orchestratorRetryDelayMsDefault: 30_000,
+  orchestratorRetryDelayMsMaxDefault: 10 * 60 * 1000,
+  /** How long a scheduled partition waits for its inputs before it fails with an alert. */
+  orchestratorReadyWaitMsDefault: 24 * 60 * 60 * 1000,
+  /** How long an aborted attempt (timeout, stop) may take to settle before the orchestrator moves on without it. */
+  orchestratorAbortGraceMsDefault: 30_000,
+  /** Finished runs are kept this long (each partition's latest success is kept whatever its age: staleness needs it). */
+  batchRunRetentionMsDefault: 90 * 24 * 60 * 60 * 1000,
+  /** Job names and partition ids (UTF-8 bytes). */
+  batchJobNameBytesMax: 64,
+  batchPartitionBytesMax: 64,
+  /** Output and input hashes, and the names of a run's external inputs (UTF-8 bytes). */
+  batchHashBytesMax: 128,
+  /** External input hashes and outputs one run may record. */
+  batchRunInputsMax: 1_000,
+  batchRunOutputsMax: 1_000,
+  /** A run's output location (UTF-8 bytes). */
+  batchOutputLocationBytesMax: 1_024,
+  /** A run's message (skip reason or error message) and its error detail (causes, stack), cut to this many UTF-8 bytes. */
+  batchRunMessageBytesMax: 4_096,
+  batchRunErrorDetailBytesMax: 16_384,
+  /** Alert rows kept for the dashboard; adding beyond removes the oldest. */
+  batchAlertsMax: 10_000,
+  /** Attempts at delivering one alert to a webhook (first try included), the first backoff, and the wait for an answer. */
+  alertWebhookAttemptsDefault: 5,
+  alertWebhookRetryDelayMsDefault: 1_000,
+  alertWebhookTimeoutMsDefault: 10_000,
+
   // Stream engine (src/stream); docs/stream.md explains each choice.
   /**
    * Time between two checkpoints of a stream job. A committed view row reaches the serving

@@ -6,6 +6,7 @@ import { createTestClock, limits, type Clock, type TestClock } from '../core/ind
 import { StoreError, type StoreErrorCode } from './errors.js';
 import type { Account, Page, Store, StreamCheckpoint, StreamLateEventInput, StreamStateRow, User } from './types.js';
 import { validatePlan } from './validate.js';
+import { describeBatchAlerts, describeBatchRuns } from './batch-conformance.js';
 
 export interface StoreConformanceOptions {
   /** The clock the store stamps rows with. */
@@ -14,6 +15,8 @@ export interface StoreConformanceOptions {
   deadLettersMax?: number;
   /** Late-ledger rows kept at most (small, so that the bound can be reached in a test). */
   lateEventsMax?: number;
+  /** Batch alert rows kept at most (small, so that the bound can be reached in a test). */
+  batchAlertsMax?: number;
 }
 
 export interface StoreConformanceHarness {
@@ -64,7 +67,7 @@ export async function seedTenant(store: Store, name: string): Promise<{ account:
 export interface StoreCase {
   clock: TestClock;
   /** Opens (or, after `store.close()`, reopens) the case's store. */
-  open(options?: { deadLettersMax?: number; lateEventsMax?: number }): Promise<Store>;
+  open(options?: { deadLettersMax?: number; lateEventsMax?: number; batchAlertsMax?: number }): Promise<Store>;
 }
 
 type CaseBody = (context: StoreCase) => Promise<void>;
@@ -86,7 +89,7 @@ export function runStoreConformance(backend: string, createHarness: () => Promis
       it(name, async () => {
         harness = await createHarness();
         const clock = createTestClock(Date.UTC(2026, 2, 1));
-        const open = async (options: { deadLettersMax?: number; lateEventsMax?: number } = {}): Promise<Store> => {
+        const open = async (options: { deadLettersMax?: number; lateEventsMax?: number; batchAlertsMax?: number } = {}): Promise<Store> => {
           const store = await harness!.open({ clock, ...options });
           stores.push(store);
           return store;
@@ -106,6 +109,8 @@ export function runStoreConformance(backend: string, createHarness: () => Promis
     describeStreamCheckpoints(storeCase);
     describeViews(storeCase);
     describeLateLedger(storeCase);
+    describeBatchRuns(storeCase);
+    describeBatchAlerts(storeCase);
     describeLifecycle(storeCase);
   });
 }

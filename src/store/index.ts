@@ -38,8 +38,24 @@ export type {
   LateEvent,
   LateCount,
   LateEventRepository,
+  BatchRunStatus,
+  BatchRunTrigger,
+  BatchRunUpstream,
+  BatchRunOutput,
+  BatchRun,
+  BatchRunError,
+  BatchRunCreate,
+  BatchRunStart,
+  BatchRunRetry,
+  BatchRunFinish,
+  BatchPartitionState,
+  DirtyBatchPartition,
+  BatchRunListOptions,
+  BatchRunRepository,
+  BatchAlert,
+  BatchAlertRepository,
 } from './types.js';
-export { scopes } from './types.js';
+export { scopes, batchRunStatuses, batchRunFinalStatuses, batchRunTriggers } from './types.js';
 export { StoreError, isStoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export {

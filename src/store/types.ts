@@ -8,6 +8,8 @@
 // account-scoped methods that take the account id, so a key of one account can never reach
 // another account's rows.
 
+import type { ErrorDomain } from '../core/index.js';
+
 export type Scope = 'write' | 'read' | 'manage';
 export const scopes: readonly Scope[] = ['write', 'read', 'manage'];
 
@@ -338,6 +340,193 @@ export interface LateEventRepository {
   counts(job?: string): Promise<LateCount[]>;
 }
 
+// Batch run history (written by src/orchestrator, read by the CLI, the dashboard and src/serve).
+// A run is one partition of one job being built: queued, then attempted (running), then finished.
+// Its lineage (the upstream partitions and hashes it read, the hash it wrote) is what staleness is
+// decided on: a partition is stale when an upstream's latest output hash differs from the one its
+// last success read, or when it was re-opened since (docs/orchestrator.md).
+
+export type BatchRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'skipped';
+export const batchRunStatuses: readonly BatchRunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped'];
+/** The statuses a run ends in; a finished run never changes again. */
+export const batchRunFinalStatuses: readonly BatchRunStatus[] = ['succeeded', 'failed', 'timed_out', 'skipped'];
+
+/**
+ * Why a run was made: its schedule fired, catch-up found a missed fire, a person asked (`manual`),
+ * a backfill, a re-open of it or an upstream partition, an upstream output changed (`upstream`),
+ * or it was interrupted by a crash and is made again (`recovery`).
+ */
+export type BatchRunTrigger = 'schedule' | 'catch_up' | 'manual' | 'backfill' | 'reopen' | 'upstream' | 'recovery';
+export const batchRunTriggers: readonly BatchRunTrigger[] = ['schedule', 'catch_up', 'manual', 'backfill', 'reopen', 'upstream', 'recovery'];
+
+/** One upstream partition a run read: the run that built it and the hash of what it wrote. */
+export interface BatchRunUpstream {
+  job: string;
+  partition: string;
+  runId: number;
+  outputHash: string;
+}
+
+/** One thing a run wrote: where (a path or URL), and optionally how much. */
+export interface BatchRunOutput {
+  location: string;
+  rows?: number;
+  bytes?: number;
+}
+
+export interface BatchRun {
+  id: number;
+  job: string;
+  /** The partition id, e.g. `2026-11-25T08` (UTC hour), `2026-11-25` (day), `2026-11` (month). */
+  partition: string;
+  status: BatchRunStatus;
+  trigger: BatchRunTrigger;
+  /** Attempts started so far (0 while first queued). */
+  attempts: number;
+  queuedAtMs: number;
+  /** When the first attempt started. */
+  startedAtMs: number | null;
+  finishedAtMs: number | null;
+  /** finishedAtMs - startedAtMs, when both are known. */
+  durationMs: number | null;
+  /** When a queued run waits for a retry: the earliest time of its next attempt. */
+  nextAttemptAtMs: number | null;
+  /** The partition's re-open version the latest attempt saw; a later re-open makes the result stale. */
+  partitionVersion: number;
+  /** Lineage: the upstream partitions read, with the output hash of each. */
+  upstream: BatchRunUpstream[];
+  /** Lineage: hashes of external inputs (e.g. lake files) by a name the job chose. */
+  inputHashes: Record<string, string>;
+  /** Content hash of the output (set on success). */
+  outputHash: string | null;
+  /** On success: whether the hash differs from the partition's previous success (true for the first). */
+  outputChanged: boolean | null;
+  outputs: BatchRunOutput[];
+  /** Why the run was skipped, or the error message of its latest failed attempt. */
+  message: string | null;
+  errorDomain: ErrorDomain | null;
+  /** The error's machine-readable code, e.g. `timed_out`. */
+  errorCode: string | null;
+  /** The error's causes, and for internal errors the stack. */
+  errorDetail: string | null;
+}
+
+export interface BatchRunError {
+  message: string;
+  domain: ErrorDomain;
+  code: string;
+  detail?: string;
+}
+
+export interface BatchRunCreate {
+  job: string;
+  partition: string;
+  trigger: BatchRunTrigger;
+  queuedAtMs: number;
+  /** Default `queued`; `skipped` records a run that finished at once, with `message` saying why. */
+  status?: 'queued' | 'skipped';
+  message?: string;
+}
+
+export interface BatchRunStart {
+  /** 1 for the first attempt, then one more per retry. */
+  attempt: number;
+  startedAtMs: number;
+  partitionVersion: number;
+}
+
+export interface BatchRunRetry {
+  nextAttemptAtMs: number;
+  error: BatchRunError;
+}
+
+export interface BatchRunFinish {
+  status: 'succeeded' | 'failed' | 'timed_out' | 'skipped';
+  finishedAtMs: number;
+  message?: string;
+  error?: BatchRunError;
+  /** Required on success. */
+  outputHash?: string;
+  outputChanged?: boolean;
+  upstream?: BatchRunUpstream[];
+  inputHashes?: Record<string, string>;
+  outputs?: BatchRunOutput[];
+}
+
+/** Where one partition stands: its re-open version and its latest successful run. */
+export interface BatchPartitionState {
+  partition: string;
+  /** 0 until the partition is first re-opened; each re-open adds one. */
+  version: number;
+  lastSuccess: BatchRun | undefined;
+}
+
+/** A partition re-opened after its latest success (e.g. late data reached a sealed hour). */
+export interface DirtyBatchPartition {
+  job: string;
+  partition: string;
+  version: number;
+  reopenedAtMs: number;
+}
+
+export interface BatchRunListOptions {
+  job?: string;
+  status?: BatchRunStatus;
+  partition?: string;
+  limit?: number;
+  /** Only runs with a smaller id (the next page of a newest-first list). */
+  beforeId?: number;
+}
+
+export interface BatchRunRepository {
+  create(input: BatchRunCreate): Promise<BatchRun>;
+  /** queued → running (a first attempt or a retry). A run in another status is a `conflict`. */
+  start(id: number, start: BatchRunStart): Promise<BatchRun>;
+  /** running → queued, waiting for a retry at `nextAttemptAtMs`, with the failed attempt's error. */
+  retryLater(id: number, retry: BatchRunRetry): Promise<BatchRun>;
+  /** queued or running → a final status. A finished run is a `conflict`; a success needs an output hash. */
+  finish(id: number, finish: BatchRunFinish): Promise<BatchRun>;
+  get(id: number): Promise<BatchRun | undefined>;
+  /** Newest first, filtered by any of job, status and partition. */
+  list(options?: BatchRunListOptions): Promise<BatchRun[]>;
+  /** The newest run of `job` in any status (catch-up looks for fires after it). */
+  latest(job: string): Promise<BatchRun | undefined>;
+  /** The state of each of `partitions` of `job` (at most limits.orchestratorUpstreamPartitionsMax), in the order asked. */
+  partitionStates(job: string, partitions: readonly string[]): Promise<BatchPartitionState[]>;
+  /** Adds one to the partition's version (marks it dirty) and returns the new version. */
+  reopen(job: string, partition: string, atMs: number): Promise<number>;
+  /**
+   * Partitions re-opened at or after `sinceMs` that have a success older than the re-open (their
+   * version is above the one their latest success saw), oldest re-open first; at most `limit`.
+   */
+  dirtyPartitions(options: { sinceMs: number; limit?: number }): Promise<DirtyBatchPartition[]>;
+  /**
+   * Removes finished runs that finished before the instant `finishedBeforeMs`, except each
+   * partition's latest success (staleness and lineage need it); returns how many.
+   */
+  prune(finishedBeforeMs: number): Promise<number>;
+}
+
+/** A failure worth a person's attention, for the dashboard feed. */
+export interface BatchAlert {
+  id: number;
+  atMs: number;
+  job: string;
+  partition: string;
+  /** The run that failed, when there is one. */
+  runId: number | null;
+  /** `run_failed`, `run_timed_out`, `inputs_not_ready`. */
+  kind: string;
+  message: string;
+}
+
+export interface BatchAlertRepository {
+  /** Stores an alert; beyond `limits.batchAlertsMax` rows the oldest are removed. */
+  add(alert: Omit<BatchAlert, 'id'>): Promise<BatchAlert>;
+  /** Newest first; `job` restricts to one job. */
+  list(options?: { job?: string; limit?: number; beforeId?: number }): Promise<BatchAlert[]>;
+}
+
 export interface MigrationReport {
   /** Versions applied by this call (empty when the schema was current). */
   applied: number[];
@@ -356,6 +545,8 @@ export interface Store {
   readonly streamCheckpoints: StreamCheckpointRepository;
   readonly views: ViewRepository;
   readonly lateEvents: LateEventRepository;
+  readonly batchRuns: BatchRunRepository;
+  readonly batchAlerts: BatchAlertRepository;
   /** Brings the schema up to date; safe to run any number of times, also concurrently. */
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;

@@ -161,6 +161,59 @@ CREATE TABLE stream_late_counts (
 ) STRICT, WITHOUT ROWID;
 `;
 
+// Batch run history (src/orchestrator): one row per run of one partition of one job, its lineage
+// as JSON (read whole, never queried inside), re-open versions per partition, and the alert feed.
+const schemaV3 = `
+CREATE TABLE batch_runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job TEXT NOT NULL,
+  partition TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped')),
+  trigger TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  queued_at_ms INTEGER NOT NULL,
+  started_at_ms INTEGER,
+  finished_at_ms INTEGER,
+  next_attempt_at_ms INTEGER,
+  partition_version INTEGER NOT NULL DEFAULT 0 CHECK (partition_version >= 0),
+  upstream_json TEXT NOT NULL DEFAULT '[]',
+  input_hashes_json TEXT NOT NULL DEFAULT '{}',
+  output_hash TEXT,
+  output_changed INTEGER CHECK (output_changed IN (0, 1)),
+  outputs_json TEXT NOT NULL DEFAULT '[]',
+  message TEXT,
+  error_domain TEXT CHECK (error_domain IN ('user', 'external', 'internal')),
+  error_code TEXT,
+  error_detail TEXT,
+  CHECK (status <> 'succeeded' OR output_hash IS NOT NULL)
+) STRICT;
+CREATE INDEX batch_runs_job ON batch_runs (job, id);
+CREATE INDEX batch_runs_partition ON batch_runs (job, partition, id);
+CREATE INDEX batch_runs_status ON batch_runs (status, id);
+-- Staleness asks for each partition's latest success; this partial index answers it directly.
+CREATE INDEX batch_runs_success ON batch_runs (job, partition, id) WHERE status = 'succeeded';
+
+CREATE TABLE batch_partitions (
+  job TEXT NOT NULL,
+  partition TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK (version >= 1),
+  reopened_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (job, partition)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX batch_partitions_reopened_at ON batch_partitions (reopened_at_ms);
+
+CREATE TABLE batch_alerts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_ms INTEGER NOT NULL,
+  job TEXT NOT NULL,
+  partition TEXT NOT NULL,
+  run_id INTEGER,
+  kind TEXT NOT NULL,
+  message TEXT NOT NULL
+) STRICT;
+CREATE INDEX batch_alerts_job ON batch_alerts (job, id);
+`;
+
 export const migrations: readonly SqliteMigration[] = [
   {
     version: 1,
@@ -176,6 +229,13 @@ export const migrations: readonly SqliteMigration[] = [
     name: 'stream positions, state, views, late ledger',
     apply(db) {
       db.exec(schemaV2);
+    },
+  },
+  {
+    version: 3,
+    name: 'batch runs, partition re-open versions, batch alerts',
+    apply(db) {
+      db.exec(schemaV3);
     },
   },
 ];

@@ -5,6 +5,8 @@ import { limits, namespaced, parseOptions, type Clock, type Logger, type Options
 import type { Store } from '../types.js';
 import { createSqliteAccounts } from './accounts.js';
 import { createSqliteApiKeys } from './api-keys.js';
+import { createSqliteBatchAlerts } from './batch-alerts.js';
+import { createSqliteBatchRuns } from './batch-runs.js';
 import { createContext, openDatabase } from './database.js';
 import { createSqliteDeadLetters } from './dead-letters.js';
 import { createSqliteLateEvents } from './late-events.js';
@@ -39,6 +41,13 @@ export const sqliteStoreOptionsSpec = {
     min: 1,
     max: limits.streamLateEventsMax,
     doc: 'late-ledger rows kept; a checkpoint adding beyond removes the oldest (counts by reason are kept whole)',
+  },
+  batchAlertsMax: {
+    kind: 'integer',
+    default: limits.batchAlertsMax,
+    min: 1,
+    max: limits.batchAlertsMax,
+    doc: 'batch alert rows kept for the dashboard; adding beyond removes the oldest',
   },
 } as const;
 
@@ -76,6 +85,8 @@ export function createSqliteStore(deps: SqliteStoreDeps, input: SqliteStoreOptio
     streamCheckpoints: createSqliteStreamCheckpoints(context, options.lateEventsMax),
     views: createSqliteViews(context),
     lateEvents: createSqliteLateEvents(context),
+    batchRuns: createSqliteBatchRuns(context),
+    batchAlerts: createSqliteBatchAlerts(context, options.batchAlertsMax),
     migrate: () => context.run(runMigrations),
     async close() {
       if (!db.open) return;
