@@ -102,6 +102,14 @@ export const limits = {
   logMetaFrameBytesMax: 1024,
   /** Largest consumer name (UTF-8 bytes) for stored consumer offsets. */
   logConsumerNameBytesMax: 200,
+  /**
+   * How often a read-only follower of a segmented log looks for new commits of the partitions it
+   * has long-polling reads on, besides the inotify wake-ups (which usually come first).
+   */
+  logFollowPollIntervalMsDefault: 25,
+  logFollowPollIntervalMsMax: 1_000,
+  /** Attempts at taking over a stale writer lock before giving up (each loses a race to another opener). */
+  logWriterLockAttemptsMax: 5,
 
   // Serving store (src/store).
   /** Rows one list call returns at most; `limit` above it is rejected. */

@@ -121,7 +121,8 @@ async function verify(dir: string, known: Map<string, Known>): Promise<number> {
       throw new Error(`acknowledged batch ${id} is not at offset ${entry.ackedFirst}: ${JSON.stringify(seen.get(id)?.offsets.slice(0, 3))}`);
     }
   }
-  return capture.warnings().length;
+  // The killed writer's lock is taken over with a warning every time: not a repair of the data.
+  return capture.warnings().filter((line) => !/stale writer lock/.test(line.msg)).length;
 }
 
 /** Keyed batches never acknowledged, and a few acknowledged ones, to send again. */

@@ -1,32 +1,64 @@
 // Proves the segmented backend meets the EventLog contract (the shared conformance suite, on disk,
-// under both fsync policies), plus its own promises: a fixed partition count and retries that
-// race their original append.
+// under both fsync policies, and with every read answered by a read-only follower of the writer's
+// folder), plus its own promises: a fixed partition count and retries that race their original
+// append.
 import { describe, expect, it } from 'vitest';
 import { createSilentLogger, createSystemClock } from '../../src/core/index.js';
 import { runEventLogConformance, type ConformanceLogOptions } from '../../src/log/conformance.js';
-import { LogError, createSegmentedLog, type SegmentedLogOptions } from '../../src/log/index.js';
+import { LogError, createSegmentedLog, type EventLog, type SegmentedLogOptions } from '../../src/log/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const deps = () => ({ clock: createSystemClock(), logger: createSilentLogger() });
+
+const writerOptions = (dir: string, fsync: 'batch' | 'interval', options: ConformanceLogOptions): SegmentedLogOptions => ({
+  dir,
+  fsync,
+  partitions: options.partitions ?? 4,
+  retentionMs: options.retentionMs ?? 0,
+  retentionBytes: options.retentionBytes ?? 0,
+  segmentBytes: options.smallUnits ? 16 * 1024 : undefined,
+  indexIntervalBytes: options.smallUnits ? 1024 : 4096,
+});
 
 for (const fsync of ['batch', 'interval'] as const) {
   runEventLogConformance(`segmented (fsync ${fsync})`, async () => {
     const dir = await makeTempDir('clickflow-segmented-');
     return {
-      open: (options: ConformanceLogOptions = {}) =>
-        createSegmentedLog(deps(), {
-          dir: dir.path,
-          fsync,
-          partitions: options.partitions ?? 4,
-          retentionMs: options.retentionMs ?? 0,
-          retentionBytes: options.retentionBytes ?? 0,
-          segmentBytes: options.smallUnits ? 16 * 1024 : undefined,
-          indexIntervalBytes: options.smallUnits ? 1024 : 4096,
-        }),
+      open: (options: ConformanceLogOptions = {}) => createSegmentedLog(deps(), writerOptions(dir.path, fsync, options)),
       cleanup: () => dir.remove(),
     };
   });
 }
+
+/** The writer takes appends and retention; a follower of the same folder answers everything else. */
+async function openWriterAndFollower(dir: string, options: ConformanceLogOptions): Promise<EventLog> {
+  const writer = await createSegmentedLog(deps(), writerOptions(dir, 'batch', options));
+  const follower = await createSegmentedLog(deps(), { dir, readOnly: true, followPollIntervalMs: 5 });
+  return {
+    kind: follower.kind,
+    partitions: follower.partitions,
+    append: writer.append,
+    applyRetention: writer.applyRetention,
+    read: follower.read,
+    endOffsets: follower.endOffsets,
+    startOffsets: follower.startOffsets,
+    stats: follower.stats,
+    commitConsumerOffsets: follower.commitConsumerOffsets,
+    consumerOffsets: follower.consumerOffsets,
+    close: async () => {
+      await follower.close();
+      await writer.close();
+    },
+  };
+}
+
+runEventLogConformance('segmented follower (a writer appends, a follower of its folder reads)', async () => {
+  const dir = await makeTempDir('clickflow-segmented-');
+  return {
+    open: (options: ConformanceLogOptions = {}) => openWriterAndFollower(dir.path, options),
+    cleanup: () => dir.remove(),
+  };
+});
 
 describe('segmented log specifics', () => {
   const withLog = async (test: (options: SegmentedLogOptions) => Promise<void>) => {

@@ -1,10 +1,13 @@
 // Consumers' committed positions: one JSON file per consumer under `<dir>/consumers/`, replaced
-// atomically (temporary name, fsync, rename). Commits of one consumer are applied in call order.
+// atomically (temporary name, fsync, rename). Commits of one consumer are applied in call order
+// within a process; across processes (the writer and its followers) the last rename wins, and a
+// reader always sees one whole commit.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { limits } from '../../core/index.js';
 import { logUsageError } from '../errors.js';
 import { readWholeFile, writeFileDurably } from './file-io.js';
+import { pidExists } from './process-liveness.js';
 import { checkPartition } from './request-checks.js';
 import { consumerOffsetsCorruptError } from './segmented-errors.js';
 
@@ -44,7 +47,11 @@ function parseOffsets(consumer: string, bytes: Buffer, partitions: number): Map<
 export async function createConsumerOffsetStore(dir: string, partitions: number): Promise<ConsumerOffsetStore> {
   const folder = path.join(dir, 'consumers');
   await fs.mkdir(folder, { recursive: true });
-  for (const name of await fs.readdir(folder)) if (name.includes('.tmp-')) await fs.rm(path.join(folder, name), { force: true });
+  // Followers in other processes commit here too: remove only what a process that is gone left.
+  for (const name of await fs.readdir(folder)) {
+    const owner = /\.tmp-(\d+)-/.exec(name);
+    if (owner && !pidExists(Number(owner[1]))) await fs.rm(path.join(folder, name), { force: true });
+  }
   const fileOf = (consumer: string) => path.join(folder, `consumer-${encodeURIComponent(consumer)}.json`);
   // The latest commit of each consumer, so a later commit never lands before an earlier one.
   const chains = new Map<string, Promise<void>>();

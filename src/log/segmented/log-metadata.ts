@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { readWholeFile, writeFileDurably } from './file-io.js';
-import { metadataCorruptError, partitionsMismatchError } from './segmented-errors.js';
+import { logNotFoundError, metadataCorruptError, partitionsMismatchError } from './segmented-errors.js';
 
 const format = 'clickflow-segmented-log';
 const version = 1;
@@ -41,4 +41,17 @@ export async function openLogMetadata(dir: string, partitions: number, nowMs: nu
   }
   const stored = parseMetadata(filePath, bytes);
   if (stored.partitions !== partitions) throw partitionsMismatchError(dir, stored.partitions, partitions);
+}
+
+/**
+ * A follower's look at an existing log: its partition count, checked against `requested` when
+ * the caller gave one. Creates nothing; a folder without metadata is `log_not_found`.
+ */
+export async function readLogMetadata(dir: string, requested: number | undefined): Promise<number> {
+  const filePath = path.join(dir, 'log.json');
+  const bytes = await readWholeFile(filePath);
+  if (bytes === undefined) throw logNotFoundError(dir);
+  const stored = parseMetadata(filePath, bytes);
+  if (requested !== undefined && stored.partitions !== requested) throw partitionsMismatchError(dir, stored.partitions, requested);
+  return stored.partitions;
 }

@@ -15,6 +15,9 @@ describe('segmented log options', () => {
       fsync: 'batch',
       retentionBytes: 0,
       dedupeWindowMs: limits.dedupeWindowMsDefault,
+      readOnly: false,
+      followPollIntervalMs: limits.logFollowPollIntervalMsDefault,
+      followWatch: true,
     });
   });
 
@@ -23,5 +26,7 @@ describe('segmented log options', () => {
     expect(() => parseSegmentedLogOptions({ dir: 'x', partitions: limits.partitionsMax + 1 })).toThrow(/option partitions/);
     expect(() => parseSegmentedLogOptions({ dir: 'x', fsync: 'never' as 'batch' })).toThrow(/option fsync/);
     expect(() => parseSegmentedLogOptions({ dir: 'x', segmentBytes: 8_192, indexIntervalBytes: 16_384 })).toThrow(/option indexIntervalBytes/);
+    expect(() => parseSegmentedLogOptions({ dir: 'x', readOnly: 'yes' as unknown as boolean })).toThrow(/option readOnly/);
+    expect(() => parseSegmentedLogOptions({ dir: 'x', followPollIntervalMs: 0 })).toThrow(/option followPollIntervalMs/);
   });
 });

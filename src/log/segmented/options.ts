@@ -56,6 +56,23 @@ export const segmentedLogOptionsSpec = {
   },
   retentionMs: { kind: 'integer', min: 0, default: 7 * dayMs, doc: 'remove segments whose newest record is older than this many ms (0: keep)' },
   retentionBytes: { kind: 'integer', min: 0, default: 0, doc: 'keep at most about this many bytes per partition, removing whole old segments (0: no limit)' },
+  readOnly: {
+    kind: 'boolean',
+    default: false,
+    doc: 'open as a read-only follower of the log another process writes: no appends, no recovery, sees acknowledged commits only',
+  },
+  followPollIntervalMs: {
+    kind: 'integer',
+    min: 1,
+    max: limits.logFollowPollIntervalMsMax,
+    default: limits.logFollowPollIntervalMsDefault,
+    doc: 'followers: ms between two looks for new commits while a read waits, besides the inotify wake-ups',
+  },
+  followWatch: {
+    kind: 'boolean',
+    default: true,
+    doc: 'followers: wake waiting reads on inotify events of the partition folders (false: poll only, e.g. on network file systems)',
+  },
   dedupeWindowMs: {
     kind: 'integer',
     min: 0,

@@ -1,7 +1,8 @@
 // One partition's share of a group commit: roll the segment if full, write every queued append's
 // frames and a closing commit frame in one writev, add index entries for the new bytes, fsync
-// (under `fsync: batch`), then mark the records committed.
+// (under `fsync: batch`), publish the new end to followers, then mark the records committed.
 import { assert } from '../../core/index.js';
+import { writeCommittedEnd } from './committed-end.js';
 import { frameHeaderBytes, encodeMetaFrame } from './frame-codec.js';
 import { syncData, writeAllAt } from './file-io.js';
 import type { PendingAppend } from './group-commit.js';
@@ -65,6 +66,8 @@ export async function writePartition(context: LogContext, state: PartitionState,
   await Promise.all([writeAllAt(state.dataFd, buffers, start), journal.length > 0 ? writeAllAt(state.indexFd, [journal], indexAt) : undefined]);
   const synced = context.options.fsync === 'batch';
   if (synced) await syncData(state.dataFd);
+  // Followers see the commit from here on: after the fsync, before the acknowledgment.
+  await writeCommittedEnd(state.committedEndFd, { segmentBase: segment.baseOffset, position: segment.sizeBytes, relativeOffset: segment.records, timeMs });
 
   segment.committedBytes = segment.sizeBytes;
   segment.newestAppendMs = timeMs;

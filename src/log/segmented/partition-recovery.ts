@@ -1,16 +1,18 @@
 // Opens one partition: its folder, sealed segments, the recovered active segment, the dedupe map
-// rebuilt from the idempotency keys still inside the window, and a fresh checkpoint.
+// rebuilt from the idempotency keys still inside the window, a fresh checkpoint, and the
+// committed end that followers read up to.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { limits } from '../../core/index.js';
 import { recoverActiveSegment } from './active-segment.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
+import { writeCommittedEnd } from './committed-end.js';
 import { createDedupeMap, type DedupeMap } from './dedupe-map.js';
 import { openReadWrite, syncDirectory } from './file-io.js';
 import type { IdempotencyMeta } from './meta-records.js';
 import type { PartitionState, Segment } from './partition-state.js';
 import type { LogContext } from './log-context.js';
-import { checkpointPath, indexPath, listPartition, partitionDirectory } from './segment-files.js';
+import { checkpointPath, committedEndPath, indexPath, listPartition, partitionDirectory } from './segment-files.js';
 import { loadSealedSegment } from './sealed-segment.js';
 
 /** Removes what a crash can leave behind: index files of removed segments, unfinished temporary files. */
@@ -57,6 +59,7 @@ export async function recoverPartition(context: LogContext, partition: number): 
   }
 
   const checkpointFd = await openReadWrite(checkpointPath(partitionDir));
+  const committedEndFd = await openReadWrite(committedEndPath(partitionDir));
   const committedEnd = active.segment.baseOffset + active.segment.records;
   const state: PartitionState = {
     partition,
@@ -65,6 +68,7 @@ export async function recoverPartition(context: LogContext, partition: number): 
     dataFd: active.dataFd,
     indexFd: active.indexFd,
     checkpointFd,
+    committedEndFd,
     indexBytes: active.indexBytes,
     nextIndexPosition: active.nextIndexPosition,
     nextOffset: committedEnd,
@@ -79,6 +83,13 @@ export async function recoverPartition(context: LogContext, partition: number): 
     position: active.segment.sizeBytes,
     relativeOffset: active.segment.records,
     indexBytes: active.indexBytes,
+    timeMs: active.segment.newestAppendMs,
+  });
+  // Recovery kept every whole commit: followers may see them all, acknowledged before the crash or not.
+  await writeCommittedEnd(committedEndFd, {
+    segmentBase: active.segment.baseOffset,
+    position: active.segment.sizeBytes,
+    relativeOffset: active.segment.records,
     timeMs: active.segment.newestAppendMs,
   });
   return state;

@@ -46,6 +46,7 @@ export async function closePartitions(context: LogContext, states: readonly Part
       await closeQuietly(state.dataFd);
       await closeQuietly(state.indexFd);
       await closeQuietly(state.checkpointFd);
+      await closeQuietly(state.committedEndFd);
     }),
   );
   if (problems.length > 0) throw problems[0];

@@ -19,23 +19,28 @@ export interface Segment {
   newestAppendMs: number;
 }
 
-export interface PartitionState {
+/** What reads need of a partition, the writer's or a follower's. */
+export interface SegmentList {
   readonly partition: number;
-  readonly dir: string;
   /** Oldest first; the last one is active (appended to), the others are sealed. */
   segments: Segment[];
-  /** Descriptors of the active segment's data and index files, and of the checkpoint file. */
+  /** Offsets below this are acknowledged (durable under `fsync: batch`) and readable. */
+  committedEnd: number;
+}
+
+export interface PartitionState extends SegmentList {
+  readonly dir: string;
+  /** Descriptors of the active segment's data and index files, the checkpoint and the committed-end file. */
   dataFd: number;
   indexFd: number;
   checkpointFd: number;
+  committedEndFd: number;
   /** Bytes written to the active segment's index file. */
   indexBytes: number;
   /** Position in the active segment at or after which the next index entry is due. */
   nextIndexPosition: number;
   /** The offset the next appended record gets (records in flight are below it). */
   nextOffset: number;
-  /** Offsets below this are committed: durable under `fsync: batch`, and readable. */
-  committedEnd: number;
   lastCheckpointMs: number;
   /** Under `fsync: interval`: when the oldest committed but not yet fsynced write happened. */
   unsyncedSinceMs: number | undefined;
@@ -44,16 +49,16 @@ export interface PartitionState {
   failure: LogError | undefined;
 }
 
-export function activeSegment(state: PartitionState): Segment {
+export function activeSegment(state: SegmentList): Segment {
   return state.segments[state.segments.length - 1]!;
 }
 
-export function startOffset(state: PartitionState): number {
+export function startOffset(state: SegmentList): number {
   return state.segments[0]!.baseOffset;
 }
 
 /** The segment holding `offset`: the last whose base offset is at or below it. */
-export function findSegment(state: PartitionState, offset: number): Segment | undefined {
+export function findSegment(state: SegmentList, offset: number): Segment | undefined {
   const segments = state.segments;
   let low = 0;
   let high = segments.length - 1;
@@ -71,13 +76,13 @@ export function findSegment(state: PartitionState, offset: number): Segment | un
 }
 
 /** The offset after the segment's last committed record. */
-export function segmentEndOffset(state: PartitionState, segment: Segment): number {
+export function segmentEndOffset(state: SegmentList, segment: Segment): number {
   const position = state.segments.indexOf(segment);
   const next = state.segments[position + 1];
   return next ? next.baseOffset : state.committedEnd;
 }
 
-export function partitionBytes(state: PartitionState): number {
+export function partitionBytes(state: SegmentList): number {
   let total = 0;
   for (const segment of state.segments) total += segment.committedBytes;
   return total;

@@ -8,6 +8,8 @@ export interface ReadWaiters {
   wait(partition: number, waitMs: number): Promise<void>;
   wake(partition: number): void;
   wakeAll(): void;
+  /** Whether a read is waiting on `partition`. */
+  has(partition: number): boolean;
 }
 
 export function createReadWaiters(clock: Clock, partitions: number): ReadWaiters {
@@ -37,6 +39,7 @@ export function createReadWaiters(clock: Clock, partitions: number): ReadWaiters
       });
     },
     wake,
+    has: (partition) => waiting[partition]!.size > 0,
     wakeAll() {
       for (let partition = 0; partition < partitions; partition++) wake(partition);
     },

@@ -1,5 +1,5 @@
 // Names on disk: `<dir>/partition-0000/<base offset, 20 digits>.log` and `.index` beside it,
-// plus one `checkpoint` per partition. Zero-padded names sort in offset order.
+// plus one `checkpoint` and one `committed-end` per partition. Zero-padded names sort in offset order.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -21,6 +21,12 @@ export function indexPath(partitionDir: string, baseOffset: number): string {
 
 export function checkpointPath(partitionDir: string): string {
   return path.join(partitionDir, 'checkpoint');
+}
+
+export const committedEndName = 'committed-end';
+
+export function committedEndPath(partitionDir: string): string {
+  return path.join(partitionDir, committedEndName);
 }
 
 export interface PartitionListing {

@@ -6,11 +6,11 @@ import { offsetRemovedError } from '../errors.js';
 import type { LogRecord, RecordBatch } from '../types.js';
 import { closeFile, openFile } from './file-io.js';
 import { scanFrames, type ScanResult } from './frame-scanner.js';
-import { findSegment, segmentEndOffset, startOffset, type PartitionState, type Segment } from './partition-state.js';
+import { findSegment, segmentEndOffset, startOffset, type Segment, type SegmentList } from './partition-state.js';
 import type { ReadBounds } from './request-checks.js';
 import { logCorruptError } from './segmented-errors.js';
 
-async function openSegment(state: PartitionState, segment: Segment, fromOffset: number): Promise<number> {
+async function openSegment(state: SegmentList, segment: Segment, fromOffset: number): Promise<number> {
   try {
     return await openFile(segment.dataPath, 'r');
   } catch (error) {
@@ -27,15 +27,38 @@ interface Walk {
   result: ScanResult;
 }
 
-async function walkSegment(fd: number, segment: Segment, fromOffset: number, endOffset: number, bounds: ReadBounds, indexIntervalBytes: number): Promise<Walk> {
+/**
+ * Adds the data frame at `position` to the segment's sparse index when it lies an interval past
+ * the last entry; returns the position from which the next entry is due. Followers learn their
+ * index of the active segment this way, from frames their reads have checked.
+ */
+function learnIndexEntry(segment: Segment, relativeOffset: number, position: number, intervalBytes: number): number {
+  // Another read may have added entries meanwhile: compare with the index as it is now.
+  const last = segment.index.last();
+  if (last && (position < last.position + intervalBytes || relativeOffset <= last.relativeOffset)) return last.position + intervalBytes;
+  segment.index.add(relativeOffset, position);
+  return position + intervalBytes;
+}
+
+async function walkSegment(
+  fd: number,
+  segment: Segment,
+  fromOffset: number,
+  endOffset: number,
+  bounds: ReadBounds,
+  indexIntervalBytes: number,
+  learnIndex: boolean,
+): Promise<Walk> {
   const point = segment.index.floor(fromOffset - segment.baseOffset);
   const records: LogRecord[] = [];
   const limitOffset = Math.min(endOffset, fromOffset + bounds.maxRecords);
   let offset = segment.baseOffset + point.relativeOffset;
   let bytes = 0;
+  let indexDue = learnIndex ? (segment.index.last()?.position ?? 0) + indexIntervalBytes : Number.POSITIVE_INFINITY;
   const chunkBytes = Math.min(limits.logReadChunkBytes, bounds.maxBytes + indexIntervalBytes);
-  const result = await scanFrames(fd, point.position, segment.committedBytes, chunkBytes, (frame) => {
+  const result = await scanFrames(fd, point.position, segment.committedBytes, chunkBytes, (frame, position) => {
     if (frame.meta) return true;
+    if (position >= indexDue) indexDue = learnIndexEntry(segment, offset - segment.baseOffset, position, indexIntervalBytes);
     if (offset >= fromOffset) {
       if (records.length > 0 && bytes + frame.body.length > bounds.maxBytes) return false;
       records.push({ offset, value: frame.body });
@@ -47,8 +70,11 @@ async function walkSegment(fd: number, segment: Segment, fromOffset: number, end
   return { records, offset, result };
 }
 
-/** Reads from `fromOffset`, which must be at or above the start and below the committed end. */
-export async function readCommitted(state: PartitionState, fromOffset: number, bounds: ReadBounds, indexIntervalBytes: number): Promise<RecordBatch> {
+/**
+ * Reads from `fromOffset`, which must be at or above the start and below the committed end. With
+ * `learnIndex` (followers), the frames walked extend the segment's sparse index.
+ */
+export async function readCommitted(state: SegmentList, fromOffset: number, bounds: ReadBounds, indexIntervalBytes: number, learnIndex = false): Promise<RecordBatch> {
   const segment = findSegment(state, fromOffset);
   assert(segment, () => `partition ${state.partition} has a segment for offset ${fromOffset}`);
   const endOffset = segmentEndOffset(state, segment);
@@ -56,7 +82,7 @@ export async function readCommitted(state: PartitionState, fromOffset: number, b
   const fd = await openSegment(state, segment, fromOffset);
   let walk: Walk;
   try {
-    walk = await walkSegment(fd, segment, fromOffset, endOffset, bounds, indexIntervalBytes);
+    walk = await walkSegment(fd, segment, fromOffset, endOffset, bounds, indexIntervalBytes, learnIndex);
   } finally {
     await closeFile(fd);
   }

@@ -1,5 +1,7 @@
-// The embedded EventLog backend: partitions of segmented append-only files with group commit.
+// The embedded EventLog backend: partitions of segmented append-only files with group commit,
+// one writer per folder (writer-lock.ts) and any number of read-only followers (follower-log.ts).
 // docs/log-segmented.md describes the files, the durability guarantees and recovery.
+import fs from 'node:fs/promises';
 import type { Clock, Logger } from '../../core/index.js';
 import { offsetRemovedError } from '../errors.js';
 import type { EventLog, PartitionStats, RecordBatch, RetentionReport } from '../types.js';
@@ -17,6 +19,8 @@ import { checkAppend, checkPartition, checkRead, type ReadBounds } from './reque
 import { applyPartitionRetention } from './retention.js';
 import type { LogContext } from './log-context.js';
 import { readCommitted } from './segment-reader.js';
+import { createSegmentedFollower } from './follower-log.js';
+import { acquireWriterLock, type WriterLock } from './writer-lock.js';
 
 export interface SegmentedLogDeps {
   clock: Clock;
@@ -29,17 +33,37 @@ function stats(state: PartitionState): PartitionStats {
   return { partition: state.partition, startOffset: start, endOffset: state.committedEnd, records: state.committedEnd - start, bytes: partitionBytes(state) };
 }
 
+/**
+ * Opens the log in `input.dir`: as its one writer (taking `<dir>/writer.lock`, then recovering
+ * every partition), or with `readOnly: true` as a follower of the writer another process runs.
+ */
 export async function createSegmentedLog(deps: SegmentedLogDeps, input: SegmentedLogOptions): Promise<EventLog> {
   const options = parseSegmentedLogOptions(input);
   const context: LogContext = { options, clock: deps.clock, logger: deps.logger };
-  await openLogMetadata(options.dir, options.partitions, deps.clock.nowMs());
+  if (options.readOnly) return createSegmentedFollower(context, input.partitions);
+  await fs.mkdir(options.dir, { recursive: true });
+  const lock = await acquireWriterLock(deps, options.dir);
+  try {
+    return await openWriter(context, lock);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function openWriter(context: LogContext, lock: WriterLock): Promise<EventLog> {
+  const { options } = context;
+  await openLogMetadata(options.dir, options.partitions, context.clock.nowMs());
   const states = await openPartitions(context);
-  const consumers = await createConsumerOffsetStore(options.dir, options.partitions);
-  const waiters = createReadWaiters(deps.clock, options.partitions);
+  const consumers = await createConsumerOffsetStore(options.dir, options.partitions).catch(async (error: unknown) => {
+    await closePartitions(context, states, false);
+    throw error;
+  });
+  const waiters = createReadWaiters(context.clock, options.partitions);
   const lifecycle = createLifecycle();
   const cycle = createCommitCycle(context, states, { committed: (state) => waiters.wake(state.partition), kick: () => committer.kick() });
   const committer = createGroupCommitter(context, (batches: CommitBatches) => cycle(batches));
-  const nowMs = () => deps.clock.nowMs();
+  const nowMs = () => context.clock.nowMs();
   const state = (partition: number): PartitionState => {
     checkPartition(partition, options.partitions);
     return states[partition]!;
@@ -62,7 +86,11 @@ export async function createSegmentedLog(deps: SegmentedLogDeps, input: Segmente
     waiters.wakeAll();
     await settled;
     await committer.drain();
-    await closePartitions(context, states);
+    try {
+      await closePartitions(context, states);
+    } finally {
+      await lock.release();
+    }
   };
 
   return {
