@@ -27,7 +27,8 @@ function send(message: WorkerToParent, then?: () => void): void {
 }
 
 async function openLog(config: WorkerLogConfig, logger: Logger): Promise<EventLog> {
-  if (config.kind === 'segmented') return createSegmentedLog({ clock: createSystemClock(), logger }, { dir: config.dir, partitions: config.partitions });
+  // A follower: the serving process is the log's only writer; a worker reads what it acknowledged.
+  if (config.kind === 'segmented') return createSegmentedLog({ clock: createSystemClock(), logger }, { dir: config.dir, partitions: config.partitions, readOnly: true });
   const loaded = (await import(/^file:/.test(config.module) ? config.module : pathToFileURL(config.module).href)) as { openEventLog?: (options: unknown) => Promise<EventLog> };
   if (typeof loaded.openEventLog !== 'function') throw new Error(`${config.module} exports no openEventLog function`);
   const log = await loaded.openEventLog(config.options);

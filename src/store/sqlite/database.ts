@@ -24,13 +24,50 @@ export function isMemoryPath(path: string): boolean {
   return path === ':memory:' || path === '';
 }
 
+const busyCodes = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_RECOVERY', 'SQLITE_BUSY_SNAPSHOT']);
+
+function isBusy(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && busyCodes.has(String((error as { code?: unknown }).code));
+}
+
+/**
+ * Runs `work`, retrying while SQLite reports the file busy, for up to `busyTimeoutMs`. SQLite
+ * answers some lock conflicts at once without waiting out its busy timeout (two processes
+ * switching a fresh file to WAL, a read lock that cannot be upgraded), so opening and migrating,
+ * which many processes may do at the same moment, retry here with short jittered pauses.
+ */
+export function retryWhileBusy<T>(busyTimeoutMs: number, work: () => T): T {
+  const deadline = performance.now() + busyTimeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return work();
+    } catch (error) {
+      if (!isBusy(error) || performance.now() >= deadline) throw error;
+      // A synchronous pause: better-sqlite3 is synchronous, and so are its callers here.
+      Atomics.wait(pause, 0, 0, 10 + Math.random() * 40);
+    }
+  }
+}
+
 /** Opens `path` in WAL mode with synchronous=NORMAL and foreign keys enforced. */
 export function openDatabase(path: string, busyTimeoutMs: number): SqliteDatabase {
+  try {
+    return retryWhileBusy(busyTimeoutMs, () => openOnce(path, busyTimeoutMs));
+  } catch (error) {
+    const classified = toStoreError(error);
+    if (classified instanceof StoreError && classified.code !== 'internal') throw classified;
+    throw new StoreError('unavailable', `${path}: cannot open the database: ${classified.message}`, { cause: error });
+  }
+}
+
+function openOnce(path: string, busyTimeoutMs: number): SqliteDatabase {
+  let db: SqliteDatabase | undefined;
   try {
     if (!isMemoryPath(path)) mkdirSync(dirname(path), { recursive: true });
     // `timeout` sets busy_timeout before anything else runs, so even the switch to WAL below
     // waits for another process that is opening the same fresh file.
-    const db = new Database(path, { timeout: busyTimeoutMs });
+    db = new Database(path, { timeout: busyTimeoutMs });
     if (!isMemoryPath(path)) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new StoreError('unavailable', `${path}: the database refused WAL mode (journal_mode is ${String(mode)})`);
@@ -40,9 +77,8 @@ export function openDatabase(path: string, busyTimeoutMs: number): SqliteDatabas
     db.pragma('foreign_keys = ON');
     return db;
   } catch (error) {
-    const classified = toStoreError(error);
-    if (classified instanceof StoreError && classified.code !== 'internal') throw classified;
-    throw new StoreError('unavailable', `${path}: cannot open the database: ${classified.message}`, { cause: error });
+    db?.close();
+    throw error;
   }
 }
 

@@ -7,7 +7,7 @@ import { createSqliteAccounts } from './accounts.js';
 import { createSqliteApiKeys } from './api-keys.js';
 import { createSqliteBatchAlerts } from './batch-alerts.js';
 import { createSqliteBatchRuns } from './batch-runs.js';
-import { createContext, openDatabase } from './database.js';
+import { createContext, openDatabase, retryWhileBusy } from './database.js';
 import { createSqliteDeadLetters } from './dead-letters.js';
 import { createSqliteLateEvents } from './late-events.js';
 import { createSqliteLinks } from './links.js';
@@ -65,7 +65,7 @@ export function createSqliteStore(deps: SqliteStoreDeps, input: SqliteStoreOptio
   const logger = namespaced(deps.logger, 'store.sqlite');
   const db = openDatabase(options.path, options.busyTimeoutMs);
   const context = createContext(db, deps.clock);
-  const runMigrations = () => migrate(db, deps.clock, logger);
+  const runMigrations = () => retryWhileBusy(options.busyTimeoutMs, () => migrate(db, deps.clock, logger));
   if (options.autoMigrate) {
     try {
       runMigrations();
