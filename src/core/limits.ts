@@ -133,6 +133,42 @@ export const limits = {
   /** Price tiers per plan. */
   planTiersMax: 32,
 
+  // Lake and archiver (src/batch, src/jobs/archiver); docs/lake.md explains each choice.
+  /**
+   * How long after an hour's end (event time, past the watermark) its clicks still go to ordinary
+   * files: the hour is sealed once every partition's watermark is past its end plus this.
+   */
+  lakeAllowedLatenessMsDefault: 5 * 60 * 1000,
+  lakeAllowedLatenessMsMax: 24 * 60 * 60 * 1000,
+  /** Rows per Parquet row group of a lake file (DuckDB rounds it to whole vectors of 2,048). */
+  lakeRowGroupRows: 122_880,
+  /** Files recorded for one hour at most; one more is refused (the archiver writes a few per checkpoint). */
+  lakeFilesPerHourMax: 100_000,
+  /** Hours one sealer run seals at most (after a long downtime it catches up over several runs). */
+  lakeSealHoursPerRunMax: 1_000,
+  /** Manifest entries one sealer run reads per partition at most; the rest wait for the next run, and so does sealing. */
+  lakeManifestEntriesPerRunMax: 10_000,
+  /** Time between two sealer runs. */
+  lakeSealIntervalMsDefault: 10_000,
+  /** Checkpoint interval to run the archiver with: it writes its open files at every checkpoint, so this sets how many there are. */
+  archiverCheckpointIntervalMsDefault: 30_000,
+  /** Rows one lake file holds at most; a spool reaching it is written out before the checkpoint. */
+  archiverFileRowsMax: 2_000_000,
+  /** CSV bytes one spool holds at most (on disk, not in memory) before it is written out. */
+  archiverSpoolBytesMax: 1024 * 1024 * 1024,
+  /** In-memory buffer of one open spool, written to its file when full. */
+  archiverSpoolBufferBytes: 1024 * 1024,
+  /** Spools (partition x hour x kind) open at once; one more writes out the largest first. */
+  archiverOpenSpoolsMax: 64,
+  /** Files handed to the writer thread and not yet written; one more waits for the oldest. */
+  archiverWritesInFlightMax: 4,
+  /** Longest wait for the writer thread, in ms; longer is a failure (the worker restarts from its checkpoint). */
+  archiverWriteTimeoutMs: 10 * 60 * 1000,
+  /** DuckDB threads of the archiver's writer. */
+  archiverDuckdbThreadsDefault: 2,
+  /** DuckDB memory of the archiver's writer, in MiB (a sort beyond it spills to the spool folder). */
+  archiverDuckdbMemoryMibDefault: 1024,
+
   // Ingest and HTTP.
   /** Largest body of one `POST /v1/events`; a larger one is answered 413 and nothing of it is stored. */
   ingestBodyBytesMax: 32 * 1024 * 1024,

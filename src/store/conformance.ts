@@ -7,6 +7,7 @@ import { StoreError, type StoreErrorCode } from './errors.js';
 import type { Account, Page, Store, StreamCheckpoint, StreamLateEventInput, StreamStateRow, User } from './types.js';
 import { validatePlan } from './validate.js';
 import { describeBatchAlerts, describeBatchRuns } from './batch-conformance.js';
+import { describeLakeSeals } from './lake-conformance.js';
 
 export interface StoreConformanceOptions {
   /** The clock the store stamps rows with. */
@@ -111,6 +112,7 @@ export function runStoreConformance(backend: string, createHarness: () => Promis
     describeLateLedger(storeCase);
     describeBatchRuns(storeCase);
     describeBatchAlerts(storeCase);
+    describeLakeSeals(storeCase);
     describeLifecycle(storeCase);
   });
 }

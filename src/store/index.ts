@@ -54,8 +54,15 @@ export type {
   BatchRunRepository,
   BatchAlert,
   BatchAlertRepository,
+  LakeFileKind,
+  LakeFileInput,
+  LakeFile,
+  LakeSeal,
+  LakeManifestCursor,
+  LakeSealerState,
+  LakeSealRepository,
 } from './types.js';
-export { scopes, batchRunStatuses, batchRunFinalStatuses, batchRunTriggers } from './types.js';
+export { scopes, batchRunStatuses, batchRunFinalStatuses, batchRunTriggers, lakeFileKinds } from './types.js';
 export { StoreError, isStoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export {

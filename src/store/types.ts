@@ -527,6 +527,95 @@ export interface BatchAlertRepository {
   list(options?: { job?: string; limit?: number; beforeId?: number }): Promise<BatchAlert[]>;
 }
 
+// Lake seals (written by the lake sealer, src/batch; read by the orchestrator and batch jobs).
+// An hour of raw clicks is sealed once every log partition's committed archiver watermark is past
+// its end plus the allowed lateness: its files are then complete. A late file committed later
+// re-opens it: the seal's version goes up and the file is recorded with that version
+// (docs/lake.md).
+
+export type LakeFileKind = 'part' | 'late';
+export const lakeFileKinds: readonly LakeFileKind[] = ['part', 'late'];
+
+/** One committed raw lake file, as the archiver's manifest describes it. */
+export interface LakeFileInput {
+  /** Relative to the lake folder: `raw/date=2026-01-01/hour=05/part-p3-o0-99.parquet`. */
+  path: string;
+  /** The UTC hour of its clicks' event times, epoch ms. */
+  hourStartMs: number;
+  kind: LakeFileKind;
+  /** The log partition its clicks came from, and the offsets of its first and last row. */
+  partition: number;
+  firstOffset: number;
+  lastOffset: number;
+  rows: number;
+  bytes: number;
+  /** SHA-256 of the file's bytes, lower-case hex. */
+  sha256: string;
+  minEventTimeMs: number;
+  maxEventTimeMs: number;
+}
+
+export interface LakeFile extends LakeFileInput {
+  /** The seal version that first included it; 0 while its hour is not sealed. */
+  version: number;
+  recordedAtMs: number;
+}
+
+export interface LakeSeal {
+  hourStartMs: number;
+  /** 1 when first sealed; one more each time late files re-open it. */
+  version: number;
+  /** When the hour was first sealed. */
+  sealedAtMs: number;
+  /** When this version was made (the seal, or the latest re-open). */
+  changedAtMs: number;
+  /** The global archiver watermark this version was made at. */
+  watermarkMs: number;
+  files: number;
+  rows: number;
+  bytes: number;
+  /** SHA-256 of `path sha256` lines of the hour's files in path order: names this version's input. */
+  manifestSha256: string;
+  /** Increases with every seal and re-open over all hours; poll `changedSince` with the last seen. */
+  changeSequence: number;
+}
+
+/** How far the sealer has read one partition's manifest: the last entry's sequence number. */
+export interface LakeManifestCursor {
+  partition: number;
+  sequence: number;
+}
+
+export interface LakeSealerState {
+  /** Every hour before it is sealed (null until the first seal). */
+  frontierMs: number | null;
+  cursors: LakeManifestCursor[];
+}
+
+export interface LakeSealRepository {
+  /**
+   * Records committed files (a path recorded before is skipped) and moves `cursor` forward (never
+   * back), in one transaction. A new file of a sealed hour re-opens it: its version goes up by one
+   * (once per call and hour), made at `watermarkMs`; such seals are returned in `reopened`.
+   */
+  addFiles(files: readonly LakeFileInput[], cursor: LakeManifestCursor | null, watermarkMs: number): Promise<{ added: number; reopened: LakeSeal[] }>;
+  /**
+   * Seals an hour (version 1) with the files recorded for it and moves the frontier forward to
+   * `frontierMs` (never back). An hour already sealed is returned unchanged, with `created: false`.
+   */
+  seal(input: { hourStartMs: number; watermarkMs: number; frontierMs: number }): Promise<{ seal: LakeSeal; created: boolean }>;
+  get(hourStartMs: number): Promise<LakeSeal | undefined>;
+  /** An hour's files in path order, paged. */
+  listFiles(hourStartMs: number, options?: ListOptions): Promise<Page<LakeFile>>;
+  /** Seals made or re-opened after `afterSequence`, in change order; at most `limit`. */
+  changedSince(afterSequence: number, limit?: number): Promise<LakeSeal[]>;
+  /** Hours before `beforeMs` with files recorded and no seal, ascending; at most `limit`. */
+  unsealedHours(beforeMs: number, limit?: number): Promise<number[]>;
+  /** The earliest hour any file was recorded for. */
+  firstHour(): Promise<number | undefined>;
+  state(): Promise<LakeSealerState>;
+}
+
 export interface MigrationReport {
   /** Versions applied by this call (empty when the schema was current). */
   applied: number[];
@@ -547,6 +636,7 @@ export interface Store {
   readonly lateEvents: LateEventRepository;
   readonly batchRuns: BatchRunRepository;
   readonly batchAlerts: BatchAlertRepository;
+  readonly lakeSeals: LakeSealRepository;
   /** Brings the schema up to date; safe to run any number of times, also concurrently. */
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;

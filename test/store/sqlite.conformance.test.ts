@@ -60,8 +60,8 @@ describe('SQLite store specifics', () => {
 
   it('reports every version applied on a fresh file and nothing on the next call; uses WAL', async () => {
     const { store, path } = await open({ autoMigrate: false });
-    expect(await store.migrate()).toEqual({ applied: [1, 2, 3], current: 3 });
-    expect(await store.migrate()).toEqual({ applied: [], current: 3 });
+    expect(await store.migrate()).toEqual({ applied: [1, 2, 3, 4], current: 4 });
+    expect(await store.migrate()).toEqual({ applied: [], current: 4 });
     const db = new Database(path, { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -121,17 +121,18 @@ describe('SQLite concurrent migration', () => {
       const results = await Promise.all(workers.map((worker) => worker.done));
       for (const result of results) expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
       const reports = results.map((result) => JSON.parse(result.stdout.split('\n')[1]!) as MigrationReport);
-      expect(reports.filter((report) => report.applied.length > 0)).toEqual([{ applied: [1, 2, 3], current: 3 }]);
-      expect(reports.every((report) => report.current === 3)).toBe(true);
+      expect(reports.filter((report) => report.applied.length > 0)).toEqual([{ applied: [1, 2, 3, 4], current: 4 }]);
+      expect(reports.every((report) => report.current === 4)).toBe(true);
 
       const db = new Database(path, { readonly: true });
       try {
-        expect(db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1, 2, 3]);
+        expect(db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1, 2, 3, 4]);
         expect(db.prepare('SELECT count(*) FROM plans').pluck().get()).toBe(3);
         // SQLite's own tables (sqlite_sequence, statistics) aside, each table exists once.
         const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name").pluck().all();
         expect(tables).toEqual([
-          'accounts', 'api_keys', 'batch_alerts', 'batch_partitions', 'batch_runs', 'dead_letter_count', 'dead_letters', 'links', 'plans', 'schema_migrations',
+          'accounts', 'api_keys', 'batch_alerts', 'batch_partitions', 'batch_runs', 'dead_letter_count', 'dead_letters', 'lake_files', 'lake_frontier',
+          'lake_manifest_cursors', 'lake_seals', 'links', 'plans', 'schema_migrations',
           'stream_late_counts', 'stream_late_events', 'stream_positions', 'stream_state', 'stream_views', 'users',
         ]);
       } finally {

@@ -214,6 +214,50 @@ CREATE TABLE batch_alerts (
 CREATE INDEX batch_alerts_job ON batch_alerts (job, id);
 `;
 
+// The lake (src/batch): committed raw files per hour, the hours' seals with their versions, and
+// where the sealer stands. A file's path names its hour, so it is unique on its own too.
+const schemaV4 = `
+CREATE TABLE lake_files (
+  hour_start_ms INTEGER NOT NULL CHECK (hour_start_ms >= 0),
+  path TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('part', 'late')),
+  partition INTEGER NOT NULL CHECK (partition >= 0),
+  first_offset INTEGER NOT NULL CHECK (first_offset >= 0),
+  last_offset INTEGER NOT NULL CHECK (last_offset >= first_offset),
+  rows INTEGER NOT NULL CHECK (rows >= 1),
+  bytes INTEGER NOT NULL CHECK (bytes >= 1),
+  sha256 TEXT NOT NULL,
+  min_event_time_ms INTEGER NOT NULL,
+  max_event_time_ms INTEGER NOT NULL,
+  version INTEGER NOT NULL CHECK (version >= 0),
+  recorded_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (hour_start_ms, path)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE lake_seals (
+  hour_start_ms INTEGER PRIMARY KEY,
+  version INTEGER NOT NULL CHECK (version >= 1),
+  sealed_at_ms INTEGER NOT NULL,
+  changed_at_ms INTEGER NOT NULL,
+  watermark_ms INTEGER NOT NULL,
+  files INTEGER NOT NULL CHECK (files >= 0),
+  rows INTEGER NOT NULL CHECK (rows >= 0),
+  bytes INTEGER NOT NULL CHECK (bytes >= 0),
+  manifest_sha256 TEXT NOT NULL,
+  change_sequence INTEGER NOT NULL UNIQUE
+) STRICT;
+
+CREATE TABLE lake_manifest_cursors (
+  partition INTEGER PRIMARY KEY CHECK (partition >= 0),
+  sequence INTEGER NOT NULL CHECK (sequence >= 0)
+) STRICT;
+
+CREATE TABLE lake_frontier (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  hour_start_ms INTEGER NOT NULL
+) STRICT;
+`;
+
 export const migrations: readonly SqliteMigration[] = [
   {
     version: 1,
@@ -236,6 +280,13 @@ export const migrations: readonly SqliteMigration[] = [
     name: 'batch runs, partition re-open versions, batch alerts',
     apply(db) {
       db.exec(schemaV3);
+    },
+  },
+  {
+    version: 4,
+    name: 'lake files, seals, sealer frontier and manifest cursors',
+    apply(db) {
+      db.exec(schemaV4);
     },
   },
 ];

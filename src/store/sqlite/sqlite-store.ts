@@ -9,6 +9,7 @@ import { createSqliteBatchAlerts } from './batch-alerts.js';
 import { createSqliteBatchRuns } from './batch-runs.js';
 import { createContext, openDatabase, retryWhileBusy } from './database.js';
 import { createSqliteDeadLetters } from './dead-letters.js';
+import { createSqliteLakeSeals } from './lake-seals.js';
 import { createSqliteLateEvents } from './late-events.js';
 import { createSqliteLinks } from './links.js';
 import { migrate } from './migrations.js';
@@ -87,6 +88,7 @@ export function createSqliteStore(deps: SqliteStoreDeps, input: SqliteStoreOptio
     lateEvents: createSqliteLateEvents(context),
     batchRuns: createSqliteBatchRuns(context),
     batchAlerts: createSqliteBatchAlerts(context, options.batchAlertsMax),
+    lakeSeals: createSqliteLakeSeals(context),
     migrate: () => context.run(runMigrations),
     async close() {
       if (!db.open) return;
