@@ -318,6 +318,14 @@ export const limits = {
   streamWorkerHealthyMs: 30_000,
   /** How long a stopping worker may take to write its last checkpoint before it is killed. */
   streamWorkerStopMs: 10_000,
+  /**
+   * Slots of the click decoder's id cache: (link, user, account) id texts by their raw bytes, so a
+   * repeated link costs no string. A power of two; direct-mapped, a colliding link replaces the one
+   * in its slot.
+   */
+  streamClickIdCacheSlots: 32_768,
+  /** Id bytes (link + user + account) a cache slot holds at most; a record with longer ids is decoded without the cache. */
+  streamClickIdCacheKeyBytesMax: 128,
 } as const;
 
 export type Limits = typeof limits;

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AssertionFailure, limits } from '../core/index.js';
-import { decodeClick, encodeClick, readClickEventTimeMs, readClickHeader, readClickId } from './codec.js';
+import { countryOfCode, createClickLayout, decodeClick, encodeClick, readClickEventTimeMs, readClickHeader, readClickId, readClickIds, readClickIp, readClickLayout } from './codec.js';
 import { ClickRecordError } from './errors.js';
 import { utf8ByteLength } from './field-checks.js';
 import { normalizeIp, unpackIp } from './ip.js';
@@ -109,6 +109,35 @@ describe('encodeClick and decodeClick', () => {
     );
   });
 
+  it('read the layout, the ids and the address alone, agreeing with the full decode', () => {
+    const layout = createClickLayout();
+    const ids = ['', '', ''];
+    fc.assert(
+      fc.property(clickEvent, (event) => {
+        const record = encodeClick(event);
+        readClickLayout(record, layout);
+        expect(layout.eventTimeMs).toBe(event.eventTimeMs);
+        expect(layout.ingestTimeMs).toBe(event.ingestTimeMs);
+        expect(deviceClasses[layout.device]).toBe(event.device);
+        expect(countryOfCode(layout.country)).toBe(event.country);
+        expect([(layout.flags & 1) !== 0, (layout.flags & 2) !== 0, (layout.flags & 8) !== 0 ? 'import' : 'redirect']).toEqual([event.bot, event.head, event.source]);
+        expect(layout.ipLength).toBe(event.ip.includes(':') ? 16 : 4);
+        expect([layout.linkIdBytes, layout.userIdBytes, layout.accountIdBytes]).toEqual([event.linkId, event.userId, event.accountId].map(utf8ByteLength));
+        readClickIds(record, layout, ids);
+        expect(ids).toEqual([event.linkId, event.userId, event.accountId]);
+        expect(readClickIp(record)).toBe(event.ip);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('reads long varints in the layout (a slow ingest, long user agents) as the full decode does', () => {
+    const layout = createClickLayout();
+    const event = sampleClickEvent(11, { eventTimeMs: 1767225600000, ingestTimeMs: 1767225600000 + 3_600_000, userAgent: 'u'.repeat(limits.userAgentBytesMax), referrer: 'r'.repeat(limits.referrerBytesMax) });
+    readClickLayout(encodeClick(event), layout);
+    expect([layout.ingestTimeMs, layout.linkIdBytes]).toEqual([event.ingestTimeMs, event.linkId.length]);
+  });
+
   it('reuses the header object it is given', () => {
     const header = readClickHeader(encodeClick(sampleClickEvent(1)));
     const again = readClickHeader(encodeClick(sampleClickEvent(2)), header);
@@ -186,7 +215,8 @@ describe('damaged records', () => {
     fc.assert(
       fc.property(clickEvent, fc.array(damage, { minLength: 1, maxLength: 3 }), (event, changes) => {
         const damaged = changes.reduce((record, change) => apply(record, change), encodeClick(event));
-        for (const read of [decodeClick, readClickHeader, readClickEventTimeMs, readClickId]) {
+        const layoutAndIds = (record: Uint8Array) => readClickIds(record, readClickLayout(record, createClickLayout()), ['', '', '']);
+        for (const read of [decodeClick, readClickHeader, readClickEventTimeMs, readClickId, readClickIp, layoutAndIds]) {
           try {
             const result = read(damaged);
             if (read === decodeClick) expectWellTyped(result as ClickEvent);
@@ -194,6 +224,32 @@ describe('damaged records', () => {
             expect(error).toBeInstanceOf(ClickRecordError);
           }
         }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('are accepted by the layout reader (with its ids) exactly when the header reader accepts them, with the same values', () => {
+    const attempt = <T>(read: () => T): T | ClickRecordError => {
+      try {
+        return read();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ClickRecordError);
+        return error as ClickRecordError;
+      }
+    };
+    fc.assert(
+      fc.property(clickEvent, fc.array(damage, { minLength: 1, maxLength: 3 }), (event, changes) => {
+        const damaged = changes.reduce((record, change) => apply(record, change), encodeClick(event));
+        const header = attempt(() => readClickHeader(damaged));
+        const fromLayout = attempt(() => {
+          const layout = readClickLayout(damaged, createClickLayout());
+          const ids = ['', '', ''];
+          readClickIds(damaged, layout, ids);
+          return { eventTimeMs: layout.eventTimeMs, ingestTimeMs: layout.ingestTimeMs, ip: readClickIp(damaged), country: countryOfCode(layout.country), device: deviceClasses[layout.device], bot: (layout.flags & 1) !== 0, head: (layout.flags & 2) !== 0, source: (layout.flags & 8) !== 0 ? 'import' : 'redirect', linkId: ids[0], userId: ids[1], accountId: ids[2] };
+        });
+        if (header instanceof ClickRecordError) expect(fromLayout).toBeInstanceOf(ClickRecordError);
+        else expect(fromLayout).toStrictEqual({ ...header });
       }),
       { numRuns: 2_000 },
     );
@@ -224,6 +280,7 @@ describe('damaged records', () => {
   ])('reject %s', (_, record, reason) => {
     expect(() => decodeClick(record)).toThrow(ClickRecordError);
     expect(() => decodeClick(record)).toThrow(expect.objectContaining({ reason }));
+    expect(() => readClickLayout(record, createClickLayout())).toThrow(expect.objectContaining({ reason }));
   });
 
   it('rejects a string over its bound even when the lengths still add up', () => {
@@ -241,6 +298,8 @@ describe('damaged records', () => {
     const at = Buffer.from(record).indexOf(Buffer.from('é'));
     record[at + 1] = 0x28; // the second byte of é no longer continues it
     expect(() => decodeClick(record)).toThrow(expect.objectContaining({ reason: 'utf8' }));
+    const layout = readClickLayout(record, createClickLayout());
+    expect(() => readClickIds(record, layout, ['', '', ''])).toThrow(expect.objectContaining({ reason: 'utf8' }));
   });
 });
 

@@ -325,7 +325,7 @@ function readStrings(buffer: NativeBuffer, dataStart: number, count: number): vo
 const fixed = { flags: 0, ipLength: 4 as 4 | 16, eventTimeMs: 0, ingestTimeMs: 0, dataStart: 0 };
 
 /** Reads and checks everything before the string bytes into `fixed`. */
-function readFixedPart(buffer: NativeBuffer): void {
+function readFixedPart(buffer: Uint8Array): void {
   const flags = readFlags(buffer);
   fixed.flags = flags;
   fixed.ipLength = (flags & flagIpv6) !== 0 ? 16 : 4;
@@ -385,6 +385,162 @@ export function readClickHeader(bytes: Uint8Array, into?: ClickHeader): ClickHea
   header.userId = strings[1]!;
   header.accountId = strings[2]!;
   return header;
+}
+
+/** Where the address of a click record starts: 4 bytes, or 16 with `clickFlagBits.ipv6`. */
+export const clickIpOffset = ipOffset;
+
+/** The bits of a record's flag byte (`ClickLayout.flags`). */
+export const clickFlagBits = { bot: flagBot, head: flagHead, ipv6: flagIpv6, import: flagImport } as const;
+
+/**
+ * Where the hot fields of one click record are, and the fixed-width ones already read: what
+ * `readClickLayout` fills. One object per reader, reused for every record.
+ */
+export interface ClickLayout {
+  /** The flag byte: `clickFlagBits`. */
+  flags: number;
+  /** Index in `deviceClasses`. */
+  device: number;
+  /** The country as a small code: 0 for none, else 1 + (first letter) × 26 + (second letter); see `countryOfCode`. */
+  country: number;
+  eventTimeMs: number;
+  ingestTimeMs: number;
+  /** The address's bytes, at `clickIpOffset`. */
+  ipLength: 4 | 16;
+  /** The first byte of linkId; userId and accountId follow it back to back. */
+  idsStart: number;
+  linkIdBytes: number;
+  userIdBytes: number;
+  accountIdBytes: number;
+}
+
+export function createClickLayout(): ClickLayout {
+  return { flags: 0, device: 0, country: 0, eventTimeMs: 0, ingestTimeMs: 0, ipLength: 4, idsStart: 0, linkIdBytes: 0, userIdBytes: 0, accountIdBytes: 0 };
+}
+
+/** The text of a country code from `ClickLayout.country`: '' for 0. */
+export function countryOfCode(code: number): string {
+  return code === 0 ? '' : countryTexts[code - 1]!;
+}
+
+/**
+ * The fast path of `readClickLayout`: every varint one or two bytes (all lengths but the longest
+ * user agents and referrers, and an ingest delay under 8 s), each check done inline. Returns false
+ * for anything else (a longer varint, any failed check), leaving the general path to accept the
+ * record or to name its problem.
+ */
+function readLayoutFast(bytes: Uint8Array, into: ClickLayout): boolean {
+  const size = bytes.length;
+  const flags = bytes[1]!;
+  if (size < ipOffset + 16 + 2 * (stringCount + 1) || bytes[0] !== clickRecordVersion || (flags & ~flagsKnown) !== 0) return false;
+  const device = bytes[deviceOffset]!;
+  const first = bytes[countryOffset]!;
+  const second = bytes[countryOffset + 1]!;
+  const country = first === 0 && second === 0 ? 0 : (first - 0x41) * 26 + (second - 0x41) + 1;
+  if (device >= deviceClasses.length || (country !== 0 && !(isUpperLetter(first) && isUpperLetter(second)))) return false;
+  const ipLength = (flags & flagIpv6) !== 0 ? 16 : 4;
+  const eventTimeMs = readEventTimeMs(bytes);
+  // Ten varints follow the address: the ingest delay, then the nine lengths. Two bytes each at
+  // most here, so checking the size once up front keeps every read in bounds.
+  let position = ipOffset + ipLength;
+  let zigzag = bytes[position++]!;
+  if (zigzag >= 0x80) {
+    const high = bytes[position++]!;
+    if (high === 0 || high >= 0x80) return false;
+    zigzag = (zigzag & 0x7f) | (high << 7);
+  }
+  const ingestTimeMs = eventTimeMs + ((zigzag & 1) === 0 ? zigzag / 2 : -(zigzag + 1) / 2);
+  if (ingestTimeMs < 0 || ingestTimeMs > timeMsMax) return false;
+  let total = 0;
+  for (let field = 0; field < stringCount; field++) {
+    let length = bytes[position++]!;
+    if (length >= 0x80) {
+      const high = bytes[position++]!;
+      if (high === 0 || high >= 0x80) return false;
+      length = (length & 0x7f) | (high << 7);
+    }
+    if (length > stringBytesMax[field]!) return false;
+    lengths[field] = length;
+    total += length;
+  }
+  if (position + total !== size) return false;
+  into.flags = flags;
+  into.device = device;
+  into.country = country;
+  into.eventTimeMs = eventTimeMs;
+  into.ingestTimeMs = ingestTimeMs;
+  into.ipLength = ipLength;
+  into.idsStart = position;
+  into.linkIdBytes = lengths[0]!;
+  into.userIdBytes = lengths[1]!;
+  into.accountIdBytes = lengths[2]!;
+  return true;
+}
+
+/**
+ * Checks a record as `readClickHeader` does and fills `into` with where its hot fields are, making
+ * no string at all: for decoders that key state by the raw bytes. One exception to the checks:
+ * the id bytes are not checked as UTF-8 here; `readClickIds` checks them when it makes their text,
+ * so a reader that makes the text of ids it has not seen before (and compares the bytes of those
+ * it has) never lets an invalid one through.
+ */
+export function readClickLayout(bytes: Uint8Array, into: ClickLayout): ClickLayout {
+  if (readLayoutFast(bytes, into)) return into;
+  readFixedPart(bytes);
+  into.flags = fixed.flags;
+  into.device = bytes[deviceOffset]!;
+  readDevice(bytes);
+  const first = bytes[countryOffset]!;
+  const second = bytes[countryOffset + 1]!;
+  readCountry(bytes);
+  into.country = first === 0 && second === 0 ? 0 : (first - 0x41) * 26 + (second - 0x41) + 1;
+  into.eventTimeMs = fixed.eventTimeMs;
+  into.ingestTimeMs = fixed.ingestTimeMs;
+  into.ipLength = fixed.ipLength;
+  into.idsStart = fixed.dataStart;
+  into.linkIdBytes = lengths[0]!;
+  into.userIdBytes = lengths[1]!;
+  into.accountIdBytes = lengths[2]!;
+  return into;
+}
+
+/** The text of one string field of `length` bytes at `start`, checked as UTF-8. */
+function readUtf8Span(buffer: NativeBuffer, start: number, length: number, field: number): string {
+  const ascii = asciiText(buffer, start, start + length);
+  if (ascii !== undefined) return ascii;
+  try {
+    return utf8Decoder.decode(buffer.subarray(start, start + length));
+  } catch (error) {
+    return fail('utf8', start, `${stringFields[field]} is not valid UTF-8`, error);
+  }
+}
+
+/**
+ * The link, user and account ids of the record `layout` was read from, as text checked as UTF-8,
+ * into `out[0..2]`: one native call when they are ASCII.
+ */
+export function readClickIds(bytes: Uint8Array, layout: ClickLayout, out: string[]): void {
+  const buffer = asNativeBuffer(bytes);
+  const { idsStart, linkIdBytes, userIdBytes, accountIdBytes } = layout;
+  const userStart = idsStart + linkIdBytes;
+  const accountStart = userStart + userIdBytes;
+  const all = asciiText(buffer, idsStart, accountStart + accountIdBytes);
+  if (all !== undefined) {
+    out[0] = all.substring(0, linkIdBytes);
+    out[1] = all.substring(linkIdBytes, linkIdBytes + userIdBytes);
+    out[2] = all.substring(linkIdBytes + userIdBytes);
+    return;
+  }
+  out[0] = readUtf8Span(buffer, idsStart, linkIdBytes, 0);
+  out[1] = readUtf8Span(buffer, userStart, userIdBytes, 1);
+  out[2] = readUtf8Span(buffer, accountStart, accountIdBytes, 2);
+}
+
+/** Only the visitor's address, as canonical text: for the few readers that need the text, on demand. */
+export function readClickIp(bytes: Uint8Array): string {
+  const flags = readFlags(bytes);
+  return formatIpBytes(bytes, ipOffset, (flags & flagIpv6) !== 0 ? 16 : 4);
 }
 
 /** Only the event time, at a fixed offset: for watermarks and routing by time. */

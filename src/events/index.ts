@@ -15,7 +15,7 @@ export type {
 export { deviceClasses, eventSources } from './types.js';
 export { normalizeIp, packIp, unpackIp, networkPrefix } from './ip.js';
 export { partitionForIp } from './partition.js';
-export { ipKey, networkKey, ipKeyOfBytes, networkKeyOfBytes, isIpv4Key } from './ip-key.js';
+export { ipKey, networkKey, ipKeyOfBytes, networkKeyOfBytes, addressKeysInto, isIpv4Key } from './ip-key.js';
 export { createEventIdGenerator, eventIdTimeMs } from './event-id.js';
 export type { EventIdGeneratorOptions } from './event-id.js';
 export {
@@ -34,7 +34,15 @@ export {
   readClickHeader,
   readClickEventTimeMs,
   readClickId,
+  readClickIp,
+  readClickLayout,
+  readClickIds,
+  createClickLayout,
+  countryOfCode,
+  clickIpOffset,
+  clickFlagBits,
 } from './codec.js';
+export type { ClickLayout } from './codec.js';
 export { ClickRecordError } from './errors.js';
 export type { ClickRecordProblem } from './errors.js';
 export { sampleClickEvent } from './sample.js';

@@ -1,7 +1,8 @@
 // Proves address keys are stable, equal for the same address however it is written, distinct for
 // different addresses, and that the /24 and /64 keys group exactly the addresses of one network.
 import { describe, expect, it } from 'vitest';
-import { ipKey, isIpv4Key, networkKey } from './ip-key.js';
+import { packIp } from './ip.js';
+import { addressKeysInto, ipKey, isIpv4Key, networkKey } from './ip-key.js';
 
 describe('address keys', () => {
   it('maps IPv4 to its 32-bit value and /24 to its top 24 bits', () => {
@@ -37,5 +38,17 @@ describe('address keys', () => {
   it('says undefined for text that is not an address', () => {
     expect(ipKey('nope')).toBeUndefined();
     expect(networkKey('1.2.3')).toBeUndefined();
+  });
+
+  it('gives both keys in one pass exactly as the text functions do', () => {
+    const ipKeys = new Float64Array(2);
+    const networkKeys = new Float64Array(2);
+    for (const ip of ['1.2.3.4', '255.0.0.1', '::ffff:9.8.7.6', '2001:db8::1', 'fe80::1:2:3:4', '2a00:1450:4001:81c::200e', '::']) {
+      const bytes = new Uint8Array(20);
+      const packed = packIp(ip);
+      bytes.set(packed, 3);
+      addressKeysInto(bytes, 3, packed.length as 4 | 16, ipKeys, networkKeys, 1);
+      expect([ipKeys[1], networkKeys[1]], ip).toEqual([ipKey(ip), networkKey(ip)]);
+    }
   });
 });

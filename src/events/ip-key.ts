@@ -23,6 +23,11 @@ function ipv4Value(bytes: Uint8Array, offset: number): number {
   return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
 }
 
+/** The 52-bit hash of two FNV-1a variants' states `a` and `b` (20 + 32 bits). */
+function combine52(a: number, b: number): number {
+  return ((a >>> 12) * ipv6Base + (b >>> 0)) % hash52Range;
+}
+
 /** A 52-bit hash of `length` bytes: two FNV-1a variants combined (20 + 32 bits). */
 function hash52(bytes: Uint8Array, offset: number, length: number): number {
   let a = 0x811c9dc5;
@@ -33,7 +38,7 @@ function hash52(bytes: Uint8Array, offset: number, length: number): number {
     b = Math.imul(b ^ byte, 0x5bd1e995);
     b ^= b >>> 13;
   }
-  return ((a >>> 12) * ipv6Base + (b >>> 0)) % hash52Range;
+  return combine52(a, b);
 }
 
 /** The key of the address in `bytes[offset..offset+length)` (length 4 or 16). */
@@ -48,6 +53,31 @@ export function networkKeyOfBytes(bytes: Uint8Array, offset: number, length: 4 |
   if (length === 4) return ipv4Value(bytes, offset) >>> 8;
   if (isMapped(bytes, offset)) return ipv4Value(bytes, offset + 12) >>> 8;
   return ipv6Base + hash52(bytes, offset, 8);
+}
+
+/**
+ * Both keys of the address in `bytes[offset..offset+length)` in one pass (an IPv6 network's hash is
+ * the address's hash half way): `ipKeys[row]` as `ipKeyOfBytes`, `networkKeys[row]` as
+ * `networkKeyOfBytes`. For decoders filling batch columns.
+ */
+export function addressKeysInto(bytes: Uint8Array, offset: number, length: 4 | 16, ipKeys: Float64Array, networkKeys: Float64Array, row: number): void {
+  if (length === 4 || isMapped(bytes, offset)) {
+    const value = ipv4Value(bytes, length === 4 ? offset : offset + 12);
+    ipKeys[row] = value;
+    networkKeys[row] = value >>> 8;
+    return;
+  }
+  // `hash52` of 16 bytes, noting its value after the first 8: the /64's.
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9;
+  for (let i = 0; i < 16; i++) {
+    if (i === 8) networkKeys[row] = ipv6Base + combine52(a, b);
+    const byte = bytes[offset + i]!;
+    a = Math.imul(a ^ byte, 0x01000193);
+    b = Math.imul(b ^ byte, 0x5bd1e995);
+    b ^= b >>> 13;
+  }
+  ipKeys[row] = ipv6Base + combine52(a, b);
 }
 
 const scratch = new Uint8Array(16);
