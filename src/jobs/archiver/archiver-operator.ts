@@ -20,7 +20,7 @@ import {
   type LakeWriter,
 } from '../../batch/index.js';
 import type { LakeFileInput } from '../../store/index.js';
-import { float64ArrayCodec, type KeyedState, type Operator, type OperatorContext, type ViewWriter } from '../../stream/index.js';
+import { float64ArrayCodec, noWatermarkMs, type KeyedState, type Operator, type OperatorContext, type ViewWriter } from '../../stream/index.js';
 import type { ClickEventBatch } from './click-event-decoder.js';
 import { openHourJournal, type HourJournal } from './hour-journal.js';
 import type { ArchiverOptions } from './options.js';
@@ -29,9 +29,14 @@ import { removeSpools, SpoolSet } from './spool-set.js';
 /** Late-ledger reason of a click whose hour had closed (its end plus the allowed lateness behind its partition's watermark). */
 export const archiverLateReason = 'hour-closed';
 
-/** Progress per partition, committed with the offsets: [offset after the last row written, last manifest number]. */
+/**
+ * Progress per partition, committed with the offsets: the offset after the last row written, the
+ * last manifest number, and the partition's watermark at that checkpoint (what closes hours).
+ */
 const nextOffsetSlot = 0;
 const sequenceSlot = 1;
+const watermarkSlot = 2;
+const progressSlots = 3;
 
 export class ArchiverOperator implements Operator<ClickEventBatch> {
   readonly name = 'archiver';
@@ -46,19 +51,26 @@ export class ArchiverOperator implements Operator<ClickEventBatch> {
   constructor(private readonly options: ArchiverOptions) {}
 
   onStart(context: OperatorContext): void {
-    this.progress = context.keyedState('progress', { codec: float64ArrayCodec(2), keysMax: limits.partitionsMax, whenFull: 'fail' });
+    this.progress = context.keyedState('progress', { codec: float64ArrayCodec(progressSlots), keysMax: limits.partitionsMax, whenFull: 'fail' });
     this.manifest = context.view(lakeManifestView, lakeManifestCodec);
   }
 
+  /**
+   * A click is late when its hour's end plus the allowed lateness is behind its partition's
+   * watermark as of the last checkpoint: once a checkpoint committed that watermark, the sealer may
+   * seal the hour, so from then on every click of it must go to a late file. (Judged against the
+   * committed watermark rather than the moving one, a click's kind does not depend on how the log
+   * happened to be cut into reads.)
+   */
   processBatch(batch: ClickEventBatch, context: OperatorContext): void {
     const spools = this.recover(context);
     const { partition, events, offsets } = batch;
-    const watermarkMs = context.partitionWatermarkMs(partition);
+    const closedBeforeMs = this.partitionProgress(partition)[watermarkSlot]! - this.options.allowedLatenessMs;
     for (let row = 0; row < batch.length; row++) {
       const event = events[row]!;
       const offset = offsets[row]!;
       const hourStartMs = hourStartOf(event.eventTimeMs);
-      const late = hourStartMs + hourMs + this.options.allowedLatenessMs <= watermarkMs;
+      const late = hourStartMs + hourMs <= closedBeforeMs;
       if (late) context.late.record(partition, offset, event.eventTimeMs, archiverLateReason, hourLabel(hourStartMs));
       spools.append(partition, hourStartMs, late ? 'late' : 'part', event, offset);
     }
@@ -75,9 +87,10 @@ export class ArchiverOperator implements Operator<ClickEventBatch> {
       this.manifest.put(file.partition, lakeManifestKey(file.partition, state[sequenceSlot]!), file);
       this.progress.set(file.partition, String(file.partition), state);
     }
-    for (const [partition, nextOffset] of this.readUpTo) {
+    for (const partition of context.partitions) {
       const state = this.partitionProgress(partition);
-      state[nextOffsetSlot] = nextOffset;
+      state[nextOffsetSlot] = this.readUpTo.get(partition) ?? state[nextOffsetSlot]!;
+      state[watermarkSlot] = context.partitionWatermarkMs(partition);
       this.progress.set(partition, String(partition), state);
     }
     this.readUpTo.clear();
@@ -96,7 +109,7 @@ export class ArchiverOperator implements Operator<ClickEventBatch> {
   }
 
   private partitionProgress(partition: number): Float64Array {
-    return this.progress.get(partition, String(partition)) ?? new Float64Array(2);
+    return this.progress.get(partition, String(partition)) ?? Float64Array.of(0, 0, noWatermarkMs);
   }
 
   /**

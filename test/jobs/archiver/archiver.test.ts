@@ -50,7 +50,7 @@ describe('archiver', () => {
       ['raw/date=2026-01-01/hour=05/part-p0-o0-2.parquet', 'c3', 0, 2],
       ['raw/date=2026-01-01/hour=05/part-p1-o0-0.parquet', 'c4', 1, 0],
     ]);
-    const manifest = harness.store.viewRows('lake_files').map((row) => ({ key: row.key, partition: row.partition, ...lakeManifestCodec.decode(row.value) }));
+    const manifest = harness.store.viewRows('lake_files').map((row) => ({ key: row.key, ...lakeManifestCodec.decode(row.value) }));
     expect(manifest.map((entry) => [entry.key, entry.path, entry.rows, entry.firstOffset, entry.lastOffset])).toEqual([
       // Numbered in the order the partition's spools opened.
       ['p0000-000000000001', 'raw/date=2026-01-01/hour=05/part-p0-o0-2.parquet', 2, 0, 2],
@@ -62,18 +62,22 @@ describe('archiver', () => {
     expect(listTree(join(lakeDir, '_spool')).filter((name) => name.endsWith('.csv'))).toEqual([]);
   });
 
-  it('sends a click of a closed hour to a late file and ledgers it by reason', async () => {
+  it('sends a click of an hour closed by the last checkpoint to a late file and ledgers it by reason', async () => {
     const harness = open([0], hour + 2 * hourMs);
-    harness.process(0, [click(1, hour + hourMs + 30 * 60_000)]);
-    // The watermark is now 01:30 + 6:30 past hour 05 - 3 s; hour 05 closed at 06:01.
-    harness.process(0, [click(2, hour + 10_000), click(3, hour + hourMs + 31 * 60_000)]);
+    // In one read: 05:00:10 is not late although the read moves the watermark past 06:01.
+    harness.process(0, [click(1, hour + hourMs + 30 * 60_000), click(2, hour + 10_000)]);
+    harness.snapshot();
+    // The checkpoint committed the watermark 06:29:57: hour 05 (closing at 06:01) is closed now.
+    harness.process(0, [click(3, hour + 20_000), click(4, hour + hourMs + 31 * 60_000)]);
     harness.snapshot();
     expect(listTree(join(lakeDir, 'raw'))).toEqual([
-      'date=2026-01-01/hour=05/late-p0-o1-1.parquet',
-      'date=2026-01-01/hour=06/part-p0-o0-2.parquet',
+      'date=2026-01-01/hour=05/late-p0-o2-2.parquet',
+      'date=2026-01-01/hour=05/part-p0-o1-1.parquet',
+      'date=2026-01-01/hour=06/part-p0-o0-0.parquet',
+      'date=2026-01-01/hour=06/part-p0-o3-3.parquet',
     ]);
     expect(harness.store.lateCounts('archiver')).toEqual({ [archiverLateReason]: 1 });
-    expect(harness.store.lateEvents()).toMatchObject([{ partition: 0, offset: 1, reason: archiverLateReason, key: '2026-01-01T05', operator: 'archiver' }]);
+    expect(harness.store.lateEvents()).toMatchObject([{ partition: 0, offset: 2, reason: archiverLateReason, key: '2026-01-01T05', operator: 'archiver' }]);
   });
 
   it('after a crash removes files and spools no checkpoint committed, then writes those clicks again once', async () => {
@@ -95,6 +99,29 @@ describe('archiver', () => {
     const ids = (await readLake(lakeDir)).map((row) => row.id).sort();
     expect(ids).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
     expect(readFileSync(join(lakeDir, '_archiver', 'p0.hours'), 'utf8')).toBe('');
+  });
+
+  it('makes the same files with the same hashes from the same log and checkpoints, whatever the read sizes', async () => {
+    // Mostly in order, one click in 250 from half an hour back: late once a checkpoint closed hour 04.
+    const log = Array.from({ length: 3_000 }, (_, index) => click(index, index % 250 === 0 ? hour - 30 * 60_000 + index : hour - 5 * 60_000 + index * 1_000 - (index % 7) * 400));
+    const manifests: string[][] = [];
+    for (const [run, batchCapacity] of [64, 1_000].entries()) {
+      lakeDir = join(temp.path, `lake-${run}`);
+      const harness = createOperatorHarness(() => createArchiverJob({ lakeDir, allowedLatenessMs: 60_000, duckdbThreads: 2 }), {
+        partitions: [0],
+        batchCapacity,
+        clock: createTestClock(hour + 2 * hourMs),
+      });
+      harnesses.push(harness);
+      for (let start = 0; start < log.length; start += 1_000) {
+        harness.process(0, log.slice(start, start + 1_000));
+        harness.snapshot();
+      }
+      manifests.push(harness.store.viewRows('lake_files').map((row) => { const entry = lakeManifestCodec.decode(row.value); return `${row.key} ${entry.path} ${entry.rows} ${entry.sha256}`; }));
+    }
+    expect(manifests[0]!.length).toBeGreaterThanOrEqual(4);
+    expect(manifests[0]!.some((line) => line.includes('/late-'))).toBe(true);
+    expect(manifests[1]).toEqual(manifests[0]);
   });
 
   it('refuses to start without a lake folder', () => {
