@@ -1,7 +1,7 @@
 // Proves the dedupe window catches repeats within the window, forgets them after it, and stays
 // within its capacity.
 import { describe, expect, it } from 'vitest';
-import { createDedupeWindow } from './dedupe-window.js';
+import { createDedupeWindow, writeEventIdHash } from './dedupe-window.js';
 
 describe('dedupe window', () => {
   it('reports a repeat within the window', () => {
@@ -21,6 +21,19 @@ describe('dedupe window', () => {
     for (let i = 0; i < 20; i++) if (i !== 7) expect(window.has(`id-${i}`)).toBe(true);
     expect(window.checkAndAdd('id-7', 1)).toBe(false);
     expect(window.checkAndAdd('id-7', 2)).toBe(true);
+  });
+
+  it('takes ids hashed elsewhere as the ids themselves', () => {
+    const window = createDedupeWindow({ capacity: 1_000, windowMs: 60_000 });
+    const hashes = new Uint32Array(4);
+    writeEventIdHash('hashed-1', hashes, 0);
+    writeEventIdHash('hashed-2', hashes, 2);
+    expect(window.checkAndAddHash(hashes[0]!, hashes[1]!, 0)).toBe(false);
+    expect(window.checkAndAdd('hashed-1', 1)).toBe(true);
+    expect(window.checkAndAdd('hashed-2', 1)).toBe(false);
+    expect(window.checkAndAddHash(hashes[2]!, hashes[3]!, 2)).toBe(true);
+    window.removeHash(hashes[0]!, hashes[1]!);
+    expect(window.has('hashed-1')).toBe(false);
   });
 
   it('forgets ids after the window has passed', () => {

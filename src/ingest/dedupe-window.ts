@@ -9,27 +9,31 @@
 // 4 * 10^12. Duplicates older than the window are removed exactly, by id, in the batch layer.
 import { assert } from '../core/index.js';
 
+/**
+ * One generation: an open-addressing table of 64-bit hashes. A slot's two halves sit side by side
+ * (`words[2 * slot]` high, `[2 * slot + 1]` low), so a probe costs one cache miss, not two: the
+ * table is far larger than any cache, and misses are what a lookup costs.
+ */
 class HashTable {
-  private readonly high: Uint32Array;
-  private readonly low: Uint32Array;
+  private readonly words: Uint32Array;
   private readonly mask: number;
   size = 0;
 
   constructor(slots: number) {
-    this.high = new Uint32Array(slots);
-    this.low = new Uint32Array(slots);
+    this.words = new Uint32Array(slots * 2);
     this.mask = slots - 1;
   }
 
   /** True when present; otherwise inserts it (when `insert`) and returns false. */
   probe(high: number, low: number, insert: boolean): boolean {
+    const words = this.words;
     for (let slot = (low ^ high) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const h = this.high[slot]!;
-      const l = this.low[slot]!;
+      const h = words[2 * slot]!;
+      const l = words[2 * slot + 1]!;
       if (h === 0 && l === empty) {
         if (insert) {
-          this.high[slot] = high;
-          this.low[slot] = low;
+          words[2 * slot] = high;
+          words[2 * slot + 1] = low;
           this.size++;
         }
         return false;
@@ -40,13 +44,14 @@ class HashTable {
 
   /** Marks the hash's slot as removed (a tombstone keeps later probes going); false when absent. */
   remove(high: number, low: number): boolean {
+    const words = this.words;
     for (let slot = (low ^ high) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const h = this.high[slot]!;
-      const l = this.low[slot]!;
+      const h = words[2 * slot]!;
+      const l = words[2 * slot + 1]!;
       if (h === 0 && l === empty) return false;
       if (h === high && l === low) {
-        this.high[slot] = 0;
-        this.low[slot] = tombstone;
+        words[2 * slot] = 0;
+        words[2 * slot + 1] = tombstone;
         return true;
       }
     }
@@ -58,8 +63,12 @@ const empty = 0;
 const tombstone = 1;
 const foldedLow = 2;
 
-/** FNV-1a over UTF-16 code units, twice with different offsets, giving 64 bits. */
-function hashHalves(id: string): [number, number] {
+/**
+ * Writes the 64-bit hash of an event id into `out[index]` (high half) and `out[index + 1]` (low
+ * half): FNV-1a over UTF-16 code units, twice with different offsets. Ingest workers hash ids
+ * where they parse them, so the thread that owns the window only probes (`checkAndAddHash`).
+ */
+export function writeEventIdHash(id: string, out: Uint32Array, index: number): void {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ id.length;
   for (let i = 0; i < id.length; i++) {
@@ -70,7 +79,16 @@ function hashHalves(id: string): [number, number] {
   }
   const high = a >>> 0;
   const low = b >>> 0;
-  return [high, high === 0 && low < foldedLow ? foldedLow : low];
+  out[index] = high;
+  out[index + 1] = high === 0 && low < foldedLow ? foldedLow : low;
+}
+
+/** The hash of one id, read at once by the caller: [high, low]. */
+const halves = new Uint32Array(2);
+
+function hashHalves(id: string): Uint32Array {
+  writeEventIdHash(id, halves, 0);
+  return halves;
 }
 
 export interface DedupeWindow {
@@ -80,6 +98,10 @@ export interface DedupeWindow {
   has(id: string): boolean;
   /** Forgets an id, e.g. one whose append failed, so that a retry of it is accepted. */
   remove(id: string): void;
+  /** `checkAndAdd` of an id hashed by `writeEventIdHash`. */
+  checkAndAddHash(high: number, low: number, nowMs: number): boolean;
+  /** `remove` of an id hashed by `writeEventIdHash`. */
+  removeHash(high: number, low: number): void;
   /** Ids remembered now. */
   readonly size: number;
 }
@@ -101,21 +123,30 @@ export function createDedupeWindow(options: { capacity: number; windowMs: number
     generationStartMs = nowMs;
   };
 
+  const checkAndAddHash = (high: number, low: number, nowMs: number): boolean => {
+    assert(!(high === 0 && low < foldedLow), 'event id hashes are folded off the slot markers');
+    rotateIfDue(nowMs);
+    if (previous.probe(high, low, false)) return true;
+    return current.probe(high, low, true);
+  };
+  const removeHash = (high: number, low: number): void => {
+    current.remove(high, low);
+    previous.remove(high, low);
+  };
   return {
     checkAndAdd(id, nowMs) {
-      const [high, low] = hashHalves(id);
-      rotateIfDue(nowMs);
-      if (previous.probe(high, low, false)) return true;
-      return current.probe(high, low, true);
+      const hash = hashHalves(id);
+      return checkAndAddHash(hash[0]!, hash[1]!, nowMs);
     },
+    checkAndAddHash,
+    removeHash,
     has(id) {
-      const [high, low] = hashHalves(id);
-      return current.probe(high, low, false) || previous.probe(high, low, false);
+      const hash = hashHalves(id);
+      return current.probe(hash[0]!, hash[1]!, false) || previous.probe(hash[0]!, hash[1]!, false);
     },
     remove(id) {
-      const [high, low] = hashHalves(id);
-      current.remove(high, low);
-      previous.remove(high, low);
+      const hash = hashHalves(id);
+      removeHash(hash[0]!, hash[1]!);
     },
     get size() {
       return current.size + previous.size;
