@@ -1,12 +1,16 @@
 // The single way clicks enter the log: removes duplicates by event id, routes each click to its
 // partition (by network prefix, see partitionForIp), encodes it, appends it, and resolves once
-// the click is durable. Used by the redirect and by the ingest API alike.
+// the click is durable. Used by the redirect and by the ingest API alike: redirects submit click
+// events, gathered per turn of the event loop into one append per partition (tick-batcher.ts);
+// the ingest API submits clicks its workers already encoded and hashed (encoded-clicks.ts).
 import type { Clock, Logger, TimerHandle } from '../core/index.js';
 import { errorMessage } from '../core/index.js';
 import type { ClickEvent } from '../events/index.js';
 import { encodeClick, partitionForIp, readClickId } from '../events/index.js';
 import type { EventLog } from '../log/index.js';
 import { createDedupeWindow, type DedupeWindow } from './dedupe-window.js';
+import type { EncodedClicks } from './encoded-clicks.js';
+import { createTickBatcher, type TickBatch } from './tick-batcher.js';
 
 export interface IngestorOptions {
   /** Event ids remembered for deduplication (memory: about 16 bytes each). */
@@ -29,11 +33,18 @@ export interface IngestStats {
 }
 
 export interface Ingestor {
+  /** The log's partition count: encoded clicks must be routed for it. */
+  readonly partitions: number;
   /**
    * Appends the clicks whose ids are new. With `durable` (the default) it resolves once they are
    * durable; without it, once they are handed to the log (a crash may lose them; see docs).
    */
   submit(events: readonly ClickEvent[], options?: { durable?: boolean }): Promise<SubmitResult>;
+  /**
+   * Appends encoded clicks whose id hashes are new, in record order (so of two records with one id
+   * the first is kept), each partition's records in one append; resolves once they are durable.
+   */
+  submitEncoded(clicks: EncodedClicks): Promise<SubmitResult>;
   /** Re-reads the recent log so ids ingested before a restart are still recognised. */
   restoreDedupe(): Promise<number>;
   stats(): IngestStats;
@@ -42,37 +53,41 @@ export interface Ingestor {
 
 const dedupeConsumer = 'ingest-dedupe';
 
+/** The distinct batches `batch` joins, without a Set: a submit touches at most one per partition. */
+function addBatch(batches: TickBatch[], batch: TickBatch): void {
+  if (!batches.includes(batch)) batches.push(batch);
+}
+
 export function createIngestor(deps: { log: EventLog; clock: Clock; logger: Logger }, options: IngestorOptions): Ingestor {
   const { log, clock, logger } = deps;
   const window = createDedupeWindow({ capacity: options.dedupeIdsMax, windowMs: options.dedupeWindowMs });
   const stats: IngestStats = { accepted: 0, duplicates: 0, appendFailures: 0 };
   const snapshots = createRestartPoints(deps, options.dedupeWindowMs);
-
-  const appendAll = async (fresh: ClickEvent[]): Promise<void> => {
-    if (fresh.length === 0) return;
-    const byPartition = new Map<number, Uint8Array[]>();
-    for (const event of fresh) {
-      const partition = partitionForIp(event.ip, log.partitions);
-      let records = byPartition.get(partition);
-      if (!records) byPartition.set(partition, (records = []));
-      records.push(encodeClick(event));
-    }
-    await Promise.all([...byPartition].map(([partition, records]) => log.append(partition, records)));
-  };
+  const batcher = createTickBatcher(log);
 
   // An id is remembered as soon as its click is handed to the log, so a copy arriving while the
   // first is still in flight counts as a duplicate at once; if the append then fails, the ids are
   // forgotten again and the failed request's retry is accepted.
   const submit = async (events: readonly ClickEvent[], durable: boolean): Promise<SubmitResult> => {
     const nowMs = clock.nowMs();
-    const fresh: ClickEvent[] = [];
-    for (const event of events) if (!window.checkAndAdd(event.id, nowMs)) fresh.push(event);
+    const fresh: string[] = [];
+    const batches: TickBatch[] = [];
+    for (const event of events) {
+      const record = encodeClick(event);
+      if (window.checkAndAdd(event.id, nowMs)) continue;
+      fresh.push(event.id);
+      addBatch(batches, batcher.add(partitionForIp(event.ip, log.partitions), record));
+    }
     const duplicates = events.length - fresh.length;
-    const settled = appendAll(fresh).catch((error: unknown) => {
-      for (const event of fresh) window.remove(event.id);
-      stats.appendFailures++;
-      throw error;
-    });
+    const appended = batches.length === 1 ? batches[0]!.done : Promise.all(batches.map((batch) => batch.done));
+    const settled = appended.then(
+      () => undefined,
+      (error: unknown) => {
+        for (const id of fresh) window.remove(id);
+        stats.appendFailures++;
+        throw error;
+      },
+    );
     if (durable) await settled;
     else settled.catch((error: unknown) => logger.error({ err: errorMessage(error) }, 'append of undurable clicks failed'));
     stats.accepted += fresh.length;
@@ -80,8 +95,36 @@ export function createIngestor(deps: { log: EventLog; clock: Clock; logger: Logg
     return { accepted: fresh.length, duplicates };
   };
 
+  const submitEncoded = async (clicks: EncodedClicks): Promise<SubmitResult> => {
+    const nowMs = clock.nowMs();
+    const { bytes, ends, partitions, idHashes } = clicks;
+    const byPartition = new Map<number, Uint8Array[]>();
+    const fresh: number[] = [];
+    for (let index = 0, start = 0; index < clicks.count; start = ends[index]!, index++) {
+      if (window.checkAndAddHash(idHashes[2 * index]!, idHashes[2 * index + 1]!, nowMs)) continue;
+      fresh.push(index);
+      const partition = partitions[index]!;
+      let records = byPartition.get(partition);
+      if (!records) byPartition.set(partition, (records = []));
+      records.push(bytes.subarray(start, ends[index]!));
+    }
+    try {
+      await Promise.all([...byPartition].map(([partition, records]) => log.append(partition, records)));
+    } catch (error) {
+      for (const index of fresh) window.removeHash(idHashes[2 * index]!, idHashes[2 * index + 1]!);
+      stats.appendFailures++;
+      throw error;
+    }
+    const duplicates = clicks.count - fresh.length;
+    stats.accepted += fresh.length;
+    stats.duplicates += duplicates;
+    return { accepted: fresh.length, duplicates };
+  };
+
   return {
+    partitions: log.partitions,
     submit: (events, submitOptions) => submit(events, submitOptions?.durable ?? true),
+    submitEncoded,
     restoreDedupe: () => restoreDedupe(log, window, clock),
     stats: () => ({ ...stats }),
     close: () => snapshots.close(),

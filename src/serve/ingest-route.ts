@@ -6,136 +6,70 @@
 //
 // Status: 200 when every line was accepted, 207 when some were rejected, 400 when none was
 // accepted, 413 when the body or line count is over its limit (nothing is stored then).
+//
+// The lines are parsed, validated, enriched and encoded by the import preparer (a pool of worker
+// threads, see src/ingest/ingest-pool.ts); this thread reads the body, appends the clicks through
+// the ingestor (dedupe window, log), keeps the dead letters and answers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, Logger } from '../core/index.js';
 import { limits } from '../core/index.js';
-import type { ClickEvent, ClickValidationPolicy, FieldProblem, ImportLine } from '../events/index.js';
-import { completeImportLine, describeProblems, validateImportLine } from '../events/index.js';
-import type { Ingestor, UserAgentClass } from '../ingest/index.js';
-import type { DeadLetter, Link, Store } from '../store/index.js';
+import type { ImportPreparer, ImportRejection, Ingestor, SubmitResult } from '../ingest/index.js';
+import type { DeadLetter, Store } from '../store/index.js';
 import { accountFor, type Authenticator } from './auth.js';
-import { HttpError, badRequest } from './http-error.js';
-import type { LinkCache } from './link-cache.js';
+import { HttpError } from './http-error.js';
 
 export interface IngestRouteDeps {
   store: Store;
   ingestor: Ingestor;
-  linkCache: LinkCache;
+  /** Parses, validates, resolves and encodes a body: a worker pool, or in process. */
+  preparer: ImportPreparer;
   authenticator: Authenticator;
-  classifyUserAgent: (userAgent: string) => UserAgentClass;
-  nextEventId: () => string;
-  policy: ClickValidationPolicy;
   clock: Clock;
   logger: Logger;
 }
 
-export interface Rejection {
-  line: number;
-  reason: string;
-  problems: FieldProblem[];
+function payloadTooLarge(message: string): HttpError {
+  return new HttpError(413, 'payload_too_large', message);
 }
 
-interface ParsedLine {
-  number: number;
-  text: string;
-  value?: unknown;
-  problem?: string;
+/**
+ * Reads the body into memory of its own (never Node's shared pool), so that it can be handed to
+ * a worker without a copy: straight into a buffer of the declared length, or gathered when the
+ * body is chunked.
+ */
+function readBody(request: IncomingMessage, bytesMax: number): Promise<Buffer> {
+  const header = request.headers['content-length'];
+  const declared = header === undefined ? undefined : Number(header);
+  if (declared !== undefined && declared > bytesMax) {
+    throw payloadTooLarge(`the body is ${declared} bytes; the limit is ${bytesMax}. Split it into several requests.`);
+  }
+  const exact = declared !== undefined && Number.isSafeInteger(declared) && declared >= 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    let failed = false;
+    request.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      if (length + chunk.length > (exact?.length ?? bytesMax)) {
+        failed = true;
+        return reject(payloadTooLarge(`the body is over the limit of ${bytesMax} bytes. Split it into several requests.`));
+      }
+      if (exact) exact.set(chunk, length);
+      else chunks.push(chunk);
+      length += chunk.length;
+    });
+    request.once('error', reject);
+    request.once('end', () => {
+      if (failed) return;
+      if (exact) return resolve(exact.subarray(0, length));
+      const body = Buffer.allocUnsafeSlow(length);
+      for (let at = 0, index = 0; index < chunks.length; at += chunks[index]!.length, index++) body.set(chunks[index]!, at);
+      resolve(body);
+    });
+  });
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-async function readBody(request: IncomingMessage, bytesMax: number): Promise<Buffer> {
-  const declared = Number(request.headers['content-length'] ?? '0');
-  if (declared > bytesMax) throw new HttpError(413, 'payload_too_large', `the body is ${declared} bytes; the limit is ${bytesMax}. Split it into several requests.`);
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    length += chunk.length;
-    if (length > bytesMax) throw new HttpError(413, 'payload_too_large', `the body is over the limit of ${bytesMax} bytes. Split it into several requests.`);
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
-}
-
-/** Splits NDJSON into numbered non-blank lines, each decoded as strict UTF-8 and parsed as JSON. */
-export function parseNdjson(body: Buffer): ParsedLine[] {
-  let text: string | undefined;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    // Some line is not UTF-8: decode line by line so that only the bad lines are rejected.
-    return parseNdjsonBytes(body);
-  }
-  const lines: ParsedLine[] = [];
-  let number = 0;
-  for (const raw of text.split('\n')) {
-    number++;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.length === 0) continue;
-    lines.push(parseText(number, line));
-    checkLineCount(lines.length);
-  }
-  return lines;
-}
-
-function checkLineCount(count: number): void {
-  if (count > limits.ingestLinesMax) {
-    throw new HttpError(413, 'payload_too_large', `more than ${limits.ingestLinesMax} lines; split the import into several requests`);
-  }
-}
-
-function parseNdjsonBytes(body: Buffer): ParsedLine[] {
-  const lines: ParsedLine[] = [];
-  let start = 0;
-  for (let number = 1; start <= body.length; number++) {
-    let end = body.indexOf(10, start);
-    if (end === -1) end = body.length;
-    const raw = body.subarray(start, end);
-    start = end + 1;
-    if (raw.length === 0 || (raw.length === 1 && raw[0] === 13)) continue;
-    lines.push(parseLine(number, raw[raw.length - 1] === 13 ? raw.subarray(0, -1) : raw));
-    checkLineCount(lines.length);
-  }
-  return lines;
-}
-
-function parseLine(number: number, raw: Uint8Array): ParsedLine {
-  try {
-    return parseText(number, utf8.decode(raw));
-  } catch {
-    return { number, text: Buffer.from(raw).toString('latin1'), problem: 'line: is not valid UTF-8' };
-  }
-}
-
-function parseText(number: number, text: string): ParsedLine {
-  if (text.trim().length === 0) return { number, text, problem: 'line: is blank' };
-  try {
-    return { number, text, value: JSON.parse(text) };
-  } catch (error) {
-    return { number, text, problem: `line: is not valid JSON (${(error as Error).message})` };
-  }
-}
-
-/** A JSON array body: each element is a line, numbered from 1. */
-function parseJsonArray(body: Buffer): ParsedLine[] {
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    throw badRequest('the body is not valid UTF-8');
-  }
-  let values: unknown;
-  try {
-    values = JSON.parse(text);
-  } catch (error) {
-    throw badRequest(`the body is not valid JSON: ${(error as Error).message}. Send NDJSON (one click per line) to have each line checked on its own.`);
-  }
-  if (!Array.isArray(values)) throw badRequest('a JSON body must be an array of clicks');
-  if (values.length > limits.ingestLinesMax) throw new HttpError(413, 'payload_too_large', `more than ${limits.ingestLinesMax} clicks; split the import`);
-  return values.map((value, i) => ({ number: i + 1, text: JSON.stringify(value) ?? '', value }));
-}
-
-function isJsonArrayBody(request: IncomingMessage, body: Buffer): boolean {
+function isJsonArrayBody(request: IncomingMessage, body: Uint8Array): boolean {
   const type = request.headers['content-type'] ?? '';
   if (type.startsWith('application/json')) return true;
   if (type.startsWith('application/x-ndjson') || type.startsWith('application/ndjson')) return false;
@@ -145,65 +79,28 @@ function isJsonArrayBody(request: IncomingMessage, body: Buffer): boolean {
   return false;
 }
 
-async function resolveSlugs(linkCache: LinkCache, lines: readonly ImportLine[]): Promise<Map<string, Link | undefined>> {
-  const slugs = [...new Set(lines.map((line) => line.slug))];
-  const links = await Promise.all(slugs.map((slug) => linkCache.lookup(slug)));
-  return new Map(slugs.map((slug, i) => [slug, links[i]]));
+function accountIdParameter(url: string | undefined): string | undefined {
+  const query = url?.indexOf('?') ?? -1;
+  return query < 0 ? undefined : (new URLSearchParams(url!.slice(query + 1)).get('accountId') ?? undefined);
 }
 
 export function createIngestRoute(deps: IngestRouteDeps) {
-  const describeUserAgent = (userAgent: string) => deps.classifyUserAgent(userAgent);
-
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const principal = await deps.authenticator.authenticate(request.headers.authorization);
-    const accountId = accountFor(principal, 'write', new URL(request.url ?? '/', 'http://x').searchParams.get('accountId') ?? undefined);
+    const accountId = accountFor(principal, 'write', accountIdParameter(request.url));
     const body = await readBody(request, limits.ingestBodyBytesMax);
-    const parsed = isJsonArrayBody(request, body) ? parseJsonArray(body) : parseNdjson(body);
+    const format = isJsonArrayBody(request, body) ? 'json-array' : 'ndjson';
     const nowMs = deps.clock.nowMs();
-    const rejections: Rejection[] = [];
-    const reject = (line: ParsedLine, problems: FieldProblem[]): void => {
-      rejections.push({ line: line.number, reason: describeProblems(problems), problems });
-    };
-
-    const valid: { line: ParsedLine; fields: ImportLine }[] = [];
-    for (const line of parsed) {
-      if (line.problem !== undefined) {
-        reject(line, [{ field: 'line', problem: line.problem.replace(/^line: /, '') }]);
-        continue;
-      }
-      const result = validateImportLine(line.value, deps.policy, nowMs);
-      if (result.ok) valid.push({ line, fields: result.line });
-      else reject(line, result.problems);
-    }
-
-    const links = await resolveSlugs(deps.linkCache, valid.map((entry) => entry.fields));
-    const events: ClickEvent[] = [];
-    for (const { line, fields } of valid) {
-      const link = links.get(fields.slug);
-      // Another account's link is answered exactly like a missing one: slugs cannot be probed.
-      if (!link || link.accountId !== accountId) {
-        reject(line, [{ field: 'slug', problem: `no link of this account has the slug ${JSON.stringify(fields.slug)}` }]);
-        continue;
-      }
-      events.push(
-        completeImportLine(fields, {
-          ingestTimeMs: nowMs,
-          link: { linkId: link.id, userId: link.userId, accountId: link.accountId },
-          newEventId: deps.nextEventId,
-          describeUserAgent,
-        }),
-      );
-    }
-
-    const submitted = await deps.ingestor.submit(events);
-    if (rejections.length > 0) await keepDeadLetters(deps.store, accountId, nowMs, parsed, rejections);
-    rejections.sort((a, b) => a.line - b.line);
-    const status = rejections.length === 0 ? 200 : events.length > 0 ? 207 : 400;
+    // The body is handed over (a worker takes its memory): nothing here reads it afterwards.
+    const { clicks, rejections } = await deps.preparer.prepare({ body, format, accountId, nowMs });
+    const submitted: SubmitResult = clicks.count > 0 ? await deps.ingestor.submitEncoded(clicks) : { accepted: 0, duplicates: 0 };
+    if (rejections.length > 0) await keepDeadLetters(deps.store, accountId, nowMs, rejections);
+    const status = rejections.length === 0 ? 200 : clicks.count > 0 ? 207 : 400;
     const answer = {
       accepted: submitted.accepted,
       duplicates: submitted.duplicates,
       rejected: rejections.length,
-      rejections: rejections.slice(0, limits.ingestRejectionsListedMax),
+      rejections: rejections.slice(0, limits.ingestRejectionsListedMax).map(({ line, reason, problems }) => ({ line, reason, problems })),
       ...(rejections.length > limits.ingestRejectionsListedMax ? { rejectionsTruncated: true } : {}),
     };
     const text = JSON.stringify(answer);
@@ -212,15 +109,14 @@ export function createIngestRoute(deps: IngestRouteDeps) {
   };
 }
 
-async function keepDeadLetters(store: Store, accountId: string, nowMs: number, parsed: ParsedLine[], rejections: Rejection[]): Promise<void> {
-  const textByLine = new Map(parsed.map((line) => [line.number, line.text]));
+async function keepDeadLetters(store: Store, accountId: string, nowMs: number, rejections: readonly ImportRejection[]): Promise<void> {
   const entries: Omit<DeadLetter, 'id'>[] = rejections.map((rejection) => ({
     receivedAtMs: nowMs,
     accountId,
     source: 'ingest',
     line: rejection.line,
     reason: rejection.reason,
-    payload: textByLine.get(rejection.line) ?? '',
+    payload: rejection.text,
   }));
   await store.deadLetters.add(entries);
 }

@@ -19,6 +19,12 @@ export interface LinkCacheOptions {
 export interface LinkCache {
   /** The link for a slug, or undefined when there is none (disabled links are returned). */
   lookup(slug: string): Promise<Link | undefined>;
+  /**
+   * What the cache knows without asking the store, synchronously: the link, `null` for a slug
+   * remembered as having none, or undefined when only `lookup` can tell. The hot paths try this
+   * first, so a hit costs no promise.
+   */
+  cached(slug: string): Link | null | undefined;
   /** Applies changes made since the last refresh; called by the timer, and by tests. */
   refresh(): Promise<void>;
   close(): void;
@@ -71,22 +77,26 @@ export function createLinkCache(deps: { store: Store; clock: Clock; logger: Logg
   };
   schedule();
 
+  const cached = (slug: string): Link | null | undefined => {
+    const entry = entries.get(slug);
+    if (entry === undefined) return undefined;
+    if ('linkId' in entry) {
+      const link = linksById.get(entry.linkId);
+      return link && link.slug === slug ? link : undefined;
+    }
+    return entry.missingUntilMs > clock.nowMs() ? null : undefined;
+  };
+
   return {
     async lookup(slug) {
-      const entry = entries.get(slug);
-      if (entry) {
-        if ('linkId' in entry) {
-          const link = linksById.get(entry.linkId);
-          if (link && link.slug === slug) return link;
-        } else if (entry.missingUntilMs > clock.nowMs()) {
-          return undefined;
-        }
-      }
+      const known = cached(slug);
+      if (known !== undefined) return known ?? undefined;
       const link = await store.links.getBySlug(slug);
       if (link) remember(link);
       else entries.set(slug, { missingUntilMs: clock.nowMs() + options.negativeTtlMs });
       return link;
     },
+    cached,
     refresh,
     close() {
       closed = true;
