@@ -1,12 +1,31 @@
 // Starts bench/helpers/serve-child.ts in a child process and waits for its JSON line.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export interface ChildServer<T> {
   info: T;
   process: ChildProcess;
+  /**
+   * CPU time the server has used so far, all threads, in ms (Linux: /proc; elsewhere NaN). On a
+   * shared machine, CPU per request is steadier than requests per second.
+   */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+/** utime + stime of a process from /proc/<pid>/stat, in ms; NaN where there is no /proc. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces; fields after its closing parenthesis are fixed.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticksPerS = 100;
+    return ((Number(fields[11]) + Number(fields[12])) / ticksPerS) * 1000;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 const script = fileURLToPath(new URL('./serve-child.ts', import.meta.url));
@@ -23,6 +42,7 @@ export async function startChildServer<T>(mode: 'pipeline' | 'bare', env: Record
   return {
     info,
     process: child,
+    cpuMs: () => processCpuMs(child.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -32,7 +32,10 @@ async function startBare(): Promise<void> {
 
 async function startClickflow(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-serve-'));
-  const config = loadConfig({ dataDir, port: '0', host: '127.0.0.1', durableRedirects: process.env.BENCH_DURABLE !== 'false' }, {});
+  const config = loadConfig(
+    { dataDir, port: '0', host: '127.0.0.1', durableRedirects: process.env.BENCH_DURABLE !== 'false', groupCommitIntervalMs: process.env.BENCH_GROUP_COMMIT_MS },
+    {},
+  );
   const pipeline = await startPipeline(config, { clock: createSystemClock(), logger: createSilentLogger() });
   const account = await pipeline.store.accounts.create({ name: 'Bench', planId: 'business' });
   const user = await pipeline.store.users.create({ accountId: account.id, email: 'bench@bench.example', timeZone: 'Europe/Berlin' });
