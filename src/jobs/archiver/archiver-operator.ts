@@ -50,9 +50,14 @@ export class ArchiverOperator implements Operator<ClickEventBatch> {
 
   constructor(private readonly options: ArchiverOptions) {}
 
+  /** Declares the state and view, and starts the writer thread now: its DuckDB warms up while the job restores. */
   onStart(context: OperatorContext): void {
     this.progress = context.keyedState('progress', { codec: float64ArrayCodec(progressSlots), keysMax: limits.partitionsMax, whenFull: 'fail' });
     this.manifest = context.view(lakeManifestView, lakeManifestCodec);
+    const tempDirectory = join(this.options.lakeDir, lakeFolders.spool, `duckdb-p${context.partitions[0]}`);
+    rmSync(tempDirectory, { recursive: true, force: true });
+    mkdirSync(tempDirectory, { recursive: true });
+    this.writer = createLakeWriter({ ...this.options, tempDirectory });
   }
 
   /**
@@ -113,8 +118,8 @@ export class ArchiverOperator implements Operator<ClickEventBatch> {
   }
 
   /**
-   * Once, before the first file is written: removes what a crash left (files at or past each
-   * partition's committed offset, temp files, spools), then starts the writer thread.
+   * Once, before the first file is written (the checkpoint is restored by then): removes what a
+   * crash left, files at or past each partition's committed offset, temp files and spools.
    */
   private recover(context: OperatorContext): SpoolSet {
     if (this.spools !== undefined) return this.spools;
@@ -130,10 +135,7 @@ export class ArchiverOperator implements Operator<ClickEventBatch> {
       journal.clear();
       this.journals.set(partition, journal);
     }
-    const tempDirectory = join(lakeDir, lakeFolders.spool, `duckdb-p${context.partitions[0]}`);
-    rmSync(tempDirectory, { recursive: true, force: true });
-    this.writer = createLakeWriter({ ...this.options, tempDirectory });
-    this.spools = new SpoolSet({ options: this.options, writer: this.writer, journal: (partition) => this.journals.get(partition)! });
+    this.spools = new SpoolSet({ options: this.options, writer: this.writer!, journal: (partition) => this.journals.get(partition)! });
     return this.spools;
   }
 }
