@@ -10,7 +10,7 @@ import type { EngineContext } from './engine-context.js';
 import { OrchestratorError } from './errors.js';
 import { startItem } from './execute.js';
 import type { JobNode } from './job-graph.js';
-import { describeRef, readInputs, refKey, staleReason, unreadyReason } from './staleness.js';
+import { describeRef, readInputs, readyCheckReason, refKey, staleReason, unreadyReason } from './staleness.js';
 import type { PartitionRef, RunRequest } from './types.js';
 import { createWorkQueue, mergeRequests, type Waiter, type WorkItem } from './work-queue.js';
 
@@ -28,18 +28,6 @@ export interface Engine {
 }
 
 export type EngineDeps = Omit<EngineContext, 'queue' | 'running' | 'stopSignal' | 'kick' | 'complete' | 'abandon' | 'wakeLater' | 'request'>;
-
-async function answerReady(item: WorkItem): Promise<string | undefined> {
-  const ready = item.node.definition.ready;
-  if (!ready) return undefined;
-  try {
-    const answer = await ready(item.partition);
-    if (answer === true || (typeof answer === 'object' && answer.ready)) return undefined;
-    return (typeof answer === 'object' && answer.reason) || `the inputs of ${item.node.name} ${item.partition} are not sealed yet`;
-  } catch (error) {
-    return `the ready check failed: ${error instanceof Error ? error.message : String(error)}`;
-  }
-}
 
 export function createEngine(deps: EngineDeps): Engine {
   const { store, clock, logger, graph, options } = deps;
@@ -129,7 +117,7 @@ export function createEngine(deps: EngineDeps): Engine {
         return;
       }
     }
-    const unready = unreadyReason(inputs) ?? (await answerReady(item));
+    const unready = unreadyReason(inputs) ?? (await readyCheckReason(item.node, item.partition));
     if (unready !== undefined) return notReady(item, unready);
     if (stopController.signal.aborted || running.size >= options.concurrency) {
       item.recheck = true;
@@ -158,15 +146,14 @@ export function createEngine(deps: EngineDeps): Engine {
       return;
     }
     pumping = true;
-    void (async () => {
-      do {
-        pumpAgain = false;
-        await pumpOnce();
-      } while (pumpAgain && !stopController.signal.aborted);
-    })()
+    pumpAgain = false;
+    void pumpOnce()
       .catch((error: unknown) => logger.error({ err: error }, 'the orchestrator pump failed'))
       .finally(() => {
         pumping = false;
+        // A kick that came while this pass ran (even after its last look) gets a pass of its own.
+        if (pumpAgain && !stopController.signal.aborted) return kick();
+        pumpAgain = false;
         armPoll();
         checkIdle();
       });

@@ -10,7 +10,7 @@ import { createJobGraph, type JobGraph, type JobNode } from './job-graph.js';
 import { parseOrchestratorOptions, type OrchestratorOptionsInput } from './options.js';
 import { queueReopened } from './reopen.js';
 import { createScheduler } from './scheduler.js';
-import { readInputs, staleReason, unreadyReason } from './staleness.js';
+import { readInputs, readyCheckReason, staleReason, unreadyReason } from './staleness.js';
 import type { JobDefinition, Orchestrator, OrchestratorDeps, PartitionStatus } from './types.js';
 
 export type CreateOrchestratorOptions = OrchestratorOptionsInput & { jobs: readonly JobDefinition[] };
@@ -136,7 +136,7 @@ export function createOrchestrator(deps: OrchestratorDeps, input: CreateOrchestr
         version: inputs.own.version,
         lastSuccess: inputs.own.lastSuccess,
         stale: staleReason(inputs),
-        unready: unreadyReason(inputs),
+        unready: unreadyReason(inputs) ?? (await readyCheckReason(target.node, target.partition)),
         upstream: inputs.refs,
       };
     },

@@ -9,7 +9,7 @@ const hourMs = 60 * 60 * 1000;
 const dayMs = 24 * hourMs;
 
 function invalid(kind: string, text: string, shape: string): OrchestratorError {
-  return new OrchestratorError('invalid_partition', `${JSON.stringify(text)} is not a ${kind}: write ${shape}`);
+  return new OrchestratorError('invalid_partition', `${JSON.stringify(text)} is not a valid ${kind}: write ${shape}`);
 }
 
 /** The epoch ms of a UTC date, or undefined when the fields name no real date (2026-02-30). */

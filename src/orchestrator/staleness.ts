@@ -76,3 +76,16 @@ export function upstreamOutputs(inputs: PartitionInputs): UpstreamOutput[] {
     return { job: ref.job, partition: ref.partition, runId: success.id, outputHash: success.outputHash!, outputs: success.outputs };
   });
 }
+
+/** What the job's own ready check says: undefined when ready (or when it has none), else why not. */
+export async function readyCheckReason(node: JobNode, partition: string): Promise<string | undefined> {
+  const ready = node.definition.ready;
+  if (!ready) return undefined;
+  try {
+    const answer = await ready(partition);
+    if (answer === true || (typeof answer === 'object' && answer.ready)) return undefined;
+    return (typeof answer === 'object' && answer.reason) || `the inputs of ${node.name} ${partition} are not sealed yet`;
+  } catch (error) {
+    return `the ready check failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}

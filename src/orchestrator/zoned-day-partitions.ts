@@ -46,7 +46,7 @@ export function zonedDayPartitions(timeZone: string): PartitionKind {
     const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
     const check = new Date(Date.UTC(year, month - 1, day));
     if (!match || year < 1970 || year > 9999 || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
-      throw new OrchestratorError('invalid_partition', `${JSON.stringify(id)} is not a day: write ${shape}`);
+      throw new OrchestratorError('invalid_partition', `${JSON.stringify(id)} is not a valid day: write ${shape}`);
     }
     return { year, month, day };
   };
