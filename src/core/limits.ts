@@ -326,6 +326,28 @@ export const limits = {
   streamClickIdCacheSlots: 32_768,
   /** Id bytes (link + user + account) a cache slot holds at most; a record with longer ids is decoded without the cache. */
   streamClickIdCacheKeyBytesMax: 128,
+  // Link counters (src/jobs/counters, src/serve/counter-*); docs/counters.md explains each choice.
+  /** Links whose counters one counters operator keeps (all partitions of a worker); beyond, the least recently clicked is evicted. */
+  countersLinksDefault: 2_000_000,
+  countersLinksMax: 20_000_000,
+  /**
+   * A link not clicked for this long (event time) leaves the stream's state; its last row stays in
+   * the views. Its minute, quarter-hour and visitor data are long out of their windows by then.
+   */
+  countersLinkIdleTtlMsDefault: 30 * 24 * 60 * 60 * 1000,
+  /** Hourly visitor sketches (link × hour × partition) one counters operator keeps; beyond, the least recently updated is evicted. */
+  countersVisitorSlicesDefault: 4_000_000,
+  countersVisitorSlicesMax: 20_000_000,
+  /** Links whose merged rows the serving process keeps in memory; beyond, the least recently read or updated goes. */
+  countersServingLinksMax: 100_000,
+  /** Time-zone offsets per zone the serving side caches (one per UTC quarter hour used). */
+  countersZoneOffsetsCachedMax: 4_096,
+  /** Live counter streams (SSE) open at once; one more is answered 503. */
+  countersStreamClientsMax: 1_000,
+  /** A live counter stream pushes this long after a commit changed its link (commits of several partitions then go in one push). */
+  countersStreamCoalesceMs: 50,
+  /** Quiet time on a live counter stream after which a heartbeat comment is sent. */
+  countersStreamHeartbeatMs: 15_000,
 } as const;
 
 export type Limits = typeof limits;

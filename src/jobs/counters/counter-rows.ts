@@ -1,0 +1,208 @@
+// What the counters operator keeps per link and per (link, hour), and the binary layout of both:
+// one layout serves as the state value (checkpointed) and as the view row (read by the serving
+// side), so a row is a partition's whole partial for its key. docs/counters.md describes the
+// layouts byte by byte.
+import { createHll, hllDecodeFrom, hllEncodedBytes, hllEncodeInto, type HllSketch } from '../sketch/index.js';
+import { addToSeries, createBucketSeries, forEachBucket, restoreBucket, type BucketSeries } from './bucket-series.js';
+import { readVarint, varintBytes, writeVarint, type ByteReader } from './varint.js';
+
+export const minuteMs = 60_000;
+export const quarterHourMs = 15 * minuteMs;
+export const hourMs = 60 * minuteMs;
+/**
+ * Minute buckets kept per link: the 60 minutes shown, plus 5 for clicks stamped ahead by a
+ * sender's clock (ingest allows 5 min), plus the current one.
+ */
+export const minuteBucketsKept = 66;
+/** Quarter-hour buckets kept per link: 50 hours, today and yesterday in every time zone, DST days included. */
+export const quarterBucketsKept = 200;
+/** Hourly visitor sketches kept per link: the current hour and the 24 before it, plus one while the watermark catches up. */
+export const visitorHoursKept = 26;
+
+/** The views the counters operator writes (a job has one operator writing them). */
+export const counterViewNames = { links: 'link_counters', visitors: 'link_visitors' } as const;
+
+const rowVersion = 1;
+
+/** One link's partial counters in one partition. */
+export interface LinkCounters {
+  /** All-time clicks by kind: human, bot, suspicious. */
+  readonly totals: Float64Array;
+  /** The earliest and latest event time counted (0 while nothing is). */
+  sinceMs: number;
+  newestMs: number;
+  readonly minutes: BucketSeries;
+  readonly quarters: BucketSeries;
+  /** Runtime only. Marked changed in its state since the last checkpoint. */
+  dirty: boolean;
+  /** Runtime only. The hourly visitor slices in use, by hour modulo `visitorHoursKept`. */
+  readonly slices: (VisitorSlice | undefined)[];
+  /** Runtime only. The bytes the view was given at this checkpoint, reused for the state row. */
+  encoded: Uint8Array | null;
+}
+
+/** One link's distinct visitors in one clock hour, in one partition. */
+export interface VisitorSlice {
+  /** Hours since the epoch. */
+  readonly hour: number;
+  /** Runtime only. Its state and view key, `visitorSliceKey(linkId, hour)`, set when the operator first uses it. */
+  key: string;
+  readonly sketch: HllSketch;
+  dirty: boolean;
+  /** False once removed from its state (out of the window). */
+  live: boolean;
+  encoded: Uint8Array | null;
+}
+
+export function createLinkCounters(): LinkCounters {
+  return {
+    totals: new Float64Array(3),
+    sinceMs: 0,
+    newestMs: 0,
+    minutes: createBucketSeries(),
+    quarters: createBucketSeries(),
+    dirty: false,
+    slices: new Array<VisitorSlice | undefined>(visitorHoursKept).fill(undefined),
+    encoded: null,
+  };
+}
+
+export function createVisitorSlice(hour: number, key: string): VisitorSlice {
+  return { hour, key, sketch: createHll(), dirty: false, live: true, encoded: null };
+}
+
+/** Counts one click of `kind` (see `clickKinds`) at `eventTimeMs`. */
+export function countClick(counters: LinkCounters, eventTimeMs: number, kind: number): void {
+  counters.totals[kind]!++;
+  if (counters.sinceMs === 0 || eventTimeMs < counters.sinceMs) counters.sinceMs = eventTimeMs;
+  if (eventTimeMs > counters.newestMs) counters.newestMs = eventTimeMs;
+  addToSeries(counters.minutes, Math.floor(eventTimeMs / minuteMs), kind, minuteBucketsKept);
+  addToSeries(counters.quarters, Math.floor(eventTimeMs / quarterHourMs), kind, quarterBucketsKept);
+}
+
+/** The view key of a link's visitor slice: `<linkId>@<hour>`. */
+export function visitorSliceKey(linkId: string, hour: number): string {
+  return `${linkId}@${hour}`;
+}
+
+/** The link and hour of a visitor slice key (the hour follows the last `@`). */
+export function parseVisitorSliceKey(key: string): { linkId: string; hour: number } | undefined {
+  const at = key.lastIndexOf('@');
+  const hour = Number(key.slice(at + 1));
+  return at < 0 || !Number.isSafeInteger(hour) ? undefined : { linkId: key.slice(0, at), hour };
+}
+
+// ---- layouts --------------------------------------------------------------------------------
+
+function seriesBytes(series: BucketSeries): number {
+  let bytes = varintBytes(series.count);
+  let previous = -1;
+  forEachBucket(series, (bucket, human, bot, suspicious) => {
+    bytes += (previous < 0 ? varintBytes(bucket) : varintBytes(bucket - previous)) + varintBytes(human) + varintBytes(bot) + varintBytes(suspicious);
+    previous = bucket;
+  });
+  return bytes;
+}
+
+function writeSeries(out: Uint8Array, offset: number, series: BucketSeries): number {
+  let position = writeVarint(out, offset, series.count);
+  let previous = -1;
+  forEachBucket(series, (bucket, human, bot, suspicious) => {
+    position = writeVarint(out, position, previous < 0 ? bucket : bucket - previous);
+    position = writeVarint(out, position, human);
+    position = writeVarint(out, position, bot);
+    position = writeVarint(out, position, suspicious);
+    previous = bucket;
+  });
+  return position;
+}
+
+export function encodeLinkCounters(counters: LinkCounters): Uint8Array {
+  const [human, bot, suspicious] = counters.totals as unknown as [number, number, number];
+  const size = 1 + varintBytes(human) + varintBytes(bot) + varintBytes(suspicious) + varintBytes(counters.sinceMs) + varintBytes(counters.newestMs) + seriesBytes(counters.minutes) + seriesBytes(counters.quarters);
+  const out = new Uint8Array(size);
+  out[0] = rowVersion;
+  let position = 1;
+  for (const value of [human, bot, suspicious, counters.sinceMs, counters.newestMs]) position = writeVarint(out, position, value);
+  position = writeSeries(out, position, counters.minutes);
+  position = writeSeries(out, position, counters.quarters);
+  if (position !== size) throw new RangeError(`a counters row came out ${position} bytes, not ${size}`);
+  return out;
+}
+
+/** One bucket of a decoded row. */
+export interface BucketCounts {
+  /** Minutes (or quarter hours) since the epoch. */
+  bucket: number;
+  human: number;
+  bot: number;
+  suspicious: number;
+}
+
+/** A `link_counters` row as the serving side reads it. */
+export interface CounterRow {
+  human: number;
+  bot: number;
+  suspicious: number;
+  sinceMs: number;
+  newestMs: number;
+  minutes: BucketCounts[];
+  quarters: BucketCounts[];
+}
+
+function readSeries(reader: ByteReader, horizon: number): BucketCounts[] {
+  const count = readVarint(reader);
+  if (count > horizon) throw new RangeError(`a series holds ${count} buckets, over ${horizon}`);
+  const buckets: BucketCounts[] = [];
+  let bucket = 0;
+  for (let index = 0; index < count; index++) {
+    const step = readVarint(reader);
+    if (index > 0 && step === 0) throw new RangeError('buckets of a series must ascend');
+    bucket = index === 0 ? step : bucket + step;
+    buckets.push({ bucket, human: readVarint(reader), bot: readVarint(reader), suspicious: readVarint(reader) });
+  }
+  return buckets;
+}
+
+/** Reads a `link_counters` row (or state value); throws RangeError on a malformed one. */
+export function decodeCounterRow(bytes: Uint8Array): CounterRow {
+  if (bytes[0] !== rowVersion) throw new RangeError(`counters row version ${bytes[0]}; this reader knows ${rowVersion}`);
+  const reader: ByteReader = { bytes, offset: 1 };
+  const [human, bot, suspicious, sinceMs, newestMs] = [readVarint(reader), readVarint(reader), readVarint(reader), readVarint(reader), readVarint(reader)];
+  const minutes = readSeries(reader, minuteBucketsKept);
+  const quarters = readSeries(reader, quarterBucketsKept);
+  if (reader.offset !== bytes.length) throw new RangeError(`${bytes.length - reader.offset} bytes follow a counters row`);
+  return { human, bot, suspicious, sinceMs, newestMs, minutes, quarters };
+}
+
+export function decodeLinkCounters(bytes: Uint8Array): LinkCounters {
+  const row = decodeCounterRow(bytes);
+  const counters = createLinkCounters();
+  counters.totals.set([row.human, row.bot, row.suspicious]);
+  counters.sinceMs = row.sinceMs;
+  counters.newestMs = row.newestMs;
+  for (const { bucket, human, bot, suspicious } of row.minutes) restoreBucket(counters.minutes, bucket, human, bot, suspicious, minuteBucketsKept);
+  for (const { bucket, human, bot, suspicious } of row.quarters) restoreBucket(counters.quarters, bucket, human, bot, suspicious, quarterBucketsKept);
+  return counters;
+}
+
+export function encodeVisitorSlice(slice: VisitorSlice): Uint8Array {
+  const hourBytes = varintBytes(slice.hour);
+  const out = new Uint8Array(1 + hourBytes + hllEncodedBytes(slice.sketch));
+  out[0] = rowVersion;
+  const end = hllEncodeInto(slice.sketch, out, writeVarint(out, 1, slice.hour));
+  if (end !== out.length) throw new RangeError(`a visitor row came out ${end} bytes, not ${out.length}`);
+  return out;
+}
+
+/** Reads a `link_visitors` row (or state value); throws RangeError on a malformed one. */
+export function decodeVisitorSlice(bytes: Uint8Array): VisitorSlice {
+  if (bytes[0] !== rowVersion) throw new RangeError(`visitor row version ${bytes[0]}; this reader knows ${rowVersion}`);
+  const reader: ByteReader = { bytes, offset: 1 };
+  const hour = readVarint(reader);
+  const end = { offset: 0 };
+  const sketch = hllDecodeFrom(bytes, reader.offset, end);
+  if (end.offset !== bytes.length) throw new RangeError(`${bytes.length - end.offset} bytes follow a visitor row`);
+  return { hour, key: '', sketch, dirty: false, live: true, encoded: null };
+}
+

@@ -1,0 +1,174 @@
+// The link counters operator: per link and partition, all-time clicks, minute and quarter-hour
+// buckets split human / bot / suspicious, and an hourly HyperLogLog of the visitors' addresses.
+// Clicks are partitioned by visitor network, so every row is a partial: the serving side adds
+// a link's rows over partitions and unions its sketches (docs/counters.md).
+//
+// It runs after the fraud operator on the same batch when there is one: a click whose
+// `flags[row]` is not 0 counts as suspicious (before bot), a bot click (`bots[row]`) as bot, any
+// other as human. At a checkpoint, the links and slices changed since the last one are written as
+// full-value view rows, in the same commit as the state and offsets (exactly once). The hot loop
+// allocates nothing: a link's value is made once and mutated in place, and a changed value is
+// marked in its state once per checkpoint interval, not once per click.
+import type { ClickBatch, KeyedState, Operator, PartitionState, StateCodec, ViewWriter } from '../../stream/index.js';
+import { hllAdd } from '../sketch/index.js';
+import { botKind, humanKind, suspiciousKind } from './bucket-series.js';
+import {
+  counterViewNames,
+  countClick,
+  createLinkCounters,
+  createVisitorSlice,
+  decodeLinkCounters,
+  decodeVisitorSlice,
+  encodeLinkCounters,
+  encodeVisitorSlice,
+  hourMs,
+  visitorHoursKept,
+  visitorSliceKey,
+  type LinkCounters,
+  type VisitorSlice,
+} from './counter-rows.js';
+import { parseCountersOperatorOptions, type CountersOperatorOptionsInput } from './options.js';
+
+export const countersOperatorName = 'counters';
+
+// The view codec encodes a changed value once at the checkpoint's barrier and keeps the bytes on
+// the value; the state codec, which the engine calls right after in the same barrier, reuses them.
+const linkViewCodec: StateCodec<LinkCounters> = {
+  encode(counters) {
+    counters.encoded = encodeLinkCounters(counters);
+    return counters.encoded;
+  },
+  decode: decodeLinkCounters,
+};
+const linkStateCodec: StateCodec<LinkCounters> = {
+  encode(counters) {
+    const bytes = counters.encoded ?? encodeLinkCounters(counters);
+    counters.encoded = null;
+    return bytes;
+  },
+  decode: decodeLinkCounters,
+};
+const sliceViewCodec: StateCodec<VisitorSlice> = {
+  encode(slice) {
+    slice.encoded = encodeVisitorSlice(slice);
+    return slice.encoded;
+  },
+  decode: decodeVisitorSlice,
+};
+const sliceStateCodec: StateCodec<VisitorSlice> = {
+  encode(slice) {
+    const bytes = slice.encoded ?? encodeVisitorSlice(slice);
+    slice.encoded = null;
+    return bytes;
+  },
+  decode: decodeVisitorSlice,
+};
+
+interface Declared {
+  links: KeyedState<LinkCounters>;
+  visitors: KeyedState<VisitorSlice>;
+  linksView: ViewWriter<LinkCounters>;
+  visitorsView: ViewWriter<VisitorSlice>;
+}
+
+export function createCountersOperator(input: CountersOperatorOptionsInput = {}): Operator<ClickBatch> {
+  const options = parseCountersOperatorOptions(input);
+  let declared: Declared | undefined;
+  /** The last watermark hour swept for slices out of the window. */
+  let sweptHour = Number.NEGATIVE_INFINITY;
+  /**
+   * Slices marked changed since the last checkpoint. Their flags are cleared from this list, not
+   * from the state's: a slice the state evicted while marked stays in a link's hand, and must be
+   * marked (and so stored) again by its next change.
+   */
+  const markedSlices: VisitorSlice[] = [];
+
+  const dropSlice = (partition: number, slice: VisitorSlice): void => {
+    const { visitors, visitorsView } = declared!;
+    visitors.delete(partition, slice.key);
+    visitorsView.delete(partition, slice.key);
+    slice.live = false;
+  };
+
+  /** The link's slice for `hour`, or undefined when the hour is out of the link's visitor window. */
+  const sliceFor = (partition: number, visitorState: PartitionState<VisitorSlice>, linkId: string, counters: LinkCounters, hour: number): VisitorSlice | undefined => {
+    const index = hour % visitorHoursKept;
+    const held = counters.slices[index];
+    if (held !== undefined && held.live) {
+      if (held.hour === hour) return held;
+      // The slot holds the same hour modulo the window: a newer one means this click is too old.
+      if (held.hour > hour) return undefined;
+      dropSlice(partition, held);
+    }
+    if (hour <= Math.floor(counters.newestMs / hourMs) - visitorHoursKept) return undefined;
+    const key = visitorSliceKey(linkId, hour);
+    let slice = visitorState.get(key);
+    if (slice === undefined) slice = createVisitorSlice(hour, key);
+    else slice.key = key;
+    counters.slices[index] = slice;
+    return slice;
+  };
+
+  return {
+    name: countersOperatorName,
+    onStart(context) {
+      declared = {
+        links: context.keyedState('links', { codec: linkStateCodec, keysMax: options.linksMax, ttlMs: options.linkIdleTtlMs }),
+        visitors: context.keyedState('visitors', { codec: sliceStateCodec, keysMax: options.visitorSlicesMax }),
+        linksView: context.view(counterViewNames.links, linkViewCodec),
+        visitorsView: context.view(counterViewNames.visitors, sliceViewCodec),
+      };
+    },
+    processBatch(batch) {
+      const { partition, length, linkIds, eventTimesMs, ipKeys, bots, flags } = batch;
+      const linkState = declared!.links.partition(partition);
+      const visitorState = declared!.visitors.partition(partition);
+      for (let row = 0; row < length; row++) {
+        const linkId = linkIds[row]!;
+        const eventTimeMs = eventTimesMs[row]!;
+        let counters = linkState.get(linkId);
+        if (counters === undefined) {
+          counters = createLinkCounters();
+          counters.dirty = true;
+          linkState.set(linkId, counters);
+        } else if (!counters.dirty) {
+          counters.dirty = true;
+          linkState.set(linkId, counters);
+        }
+        countClick(counters, eventTimeMs, flags[row] !== 0 ? suspiciousKind : bots[row] !== 0 ? botKind : humanKind);
+        const hour = Math.floor(eventTimeMs / hourMs);
+        let slice = counters.slices[hour % visitorHoursKept];
+        if (slice === undefined || slice.hour !== hour || !slice.live) slice = sliceFor(partition, visitorState, linkId, counters, hour);
+        if (slice !== undefined && hllAdd(slice.sketch, ipKeys[row]!) && !slice.dirty) {
+          slice.dirty = true;
+          markedSlices.push(slice);
+          visitorState.set(slice.key, slice);
+        }
+      }
+    },
+    onWatermark(watermarkMs, context) {
+      // Slices of links that stopped being clicked leave once the watermark is past their window.
+      const hour = Math.floor(watermarkMs / hourMs);
+      if (hour <= sweptHour) return;
+      sweptHour = hour;
+      const { visitors } = declared!;
+      for (const partition of context.partitions) {
+        visitors.forEach(partition, (slice, key) => {
+          if (slice.hour > hour - visitorHoursKept) return;
+          slice.key = key;
+          dropSlice(partition, slice);
+        });
+      }
+    },
+    onCheckpoint() {
+      const { links, visitors, linksView, visitorsView } = declared!;
+      links.forEachUpdated((partition, linkId, counters) => {
+        linksView.put(partition, linkId, counters);
+        counters.dirty = false;
+      });
+      visitors.forEachUpdated((partition, key, slice) => visitorsView.put(partition, key, slice));
+      for (const slice of markedSlices) slice.dirty = false;
+      markedSlices.length = 0;
+    },
+  };
+}
