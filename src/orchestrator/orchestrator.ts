@@ -41,7 +41,9 @@ async function recover(deps: OrchestratorDeps, graph: JobGraph, engine: Engine):
         } else if (status === 'queued') {
           const holder = engine.pending(run);
           if (holder === undefined) engine.adopt(node, run);
-          else await deps.store.batchRuns.finish(run.id, { status: 'skipped', finishedAtMs: deps.clock.nowMs(), message: `superseded by run ${holder.runId}` });
+          else if (holder.runId !== run.id) {
+            await deps.store.batchRuns.finish(run.id, { status: 'skipped', finishedAtMs: deps.clock.nowMs(), message: `superseded by run ${holder.runId}` });
+          }
         } else {
           const message = 'the orchestrator stopped during this run (a crash or a kill); its output, if any, is not trusted';
           await deps.store.batchRuns.finish(run.id, { status: 'failed', finishedAtMs: deps.clock.nowMs(), error: { message, domain: 'external', code: 'interrupted' } });
@@ -123,7 +125,10 @@ export function createOrchestrator(deps: OrchestratorDeps, input: CreateOrchestr
       logger.info({ job: target.node.name, partition: target.partition, version }, 'partition re-opened');
       await queueReopened({ store, graph, engine }, target.node, target.partition);
     },
-    idle: () => engine.idle(),
+    async idle() {
+      await scheduler.settled();
+      await engine.idle();
+    },
     parsePartition: (job, text) => locate(job, text).partition,
     async status(job, partition): Promise<PartitionStatus> {
       const target = locate(job, partition);

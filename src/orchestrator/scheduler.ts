@@ -27,6 +27,8 @@ export interface Scheduler {
   /** Arms the wake-up timer (and re-arms it after each evaluation) until stop(). */
   follow(): void;
   stop(): Promise<void>;
+  /** Resolves when the evaluations asked for so far have finished. */
+  settled(): Promise<void>;
   /** Records that this process already queued a re-open of `ref` at `version`. */
   noteReopened(ref: PartitionRef, version: number): void;
 }
@@ -146,6 +148,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       timer = undefined;
       await chain;
     },
+    settled: () => chain.then(() => undefined),
     noteReopened(ref, version) {
       reopenedVersions.set(refKey(ref.job, ref.partition), version);
     },

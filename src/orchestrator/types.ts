@@ -244,7 +244,7 @@ export interface Orchestrator {
   backfill(job: string, from: string, to: string, onProgress?: (progress: BackfillProgress) => void, options?: BackfillOptions): Promise<BackfillReport>;
   /** Marks a partition dirty (late data) and re-runs it and, where their inputs change, its dependents. */
   reopen(job: string, partition: string): Promise<void>;
-  /** Resolves when nothing runs and nothing queued can start now. */
+  /** Resolves when no evaluation is in progress, nothing runs and nothing queued can start now. */
   idle(): Promise<void>;
   /** The canonical id of `text` as a partition of `job`; a user error names the problem. */
   parsePartition(job: string, text: string): string;
