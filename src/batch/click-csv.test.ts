@@ -1,27 +1,38 @@
-// Proves a spool line has the raw schema's columns in the order and with the types the SQL reads
-// them, quotes every text (so commas, quotes and line breaks stay inside their field), and stays
-// within its bound for the longest click there can be.
+// Proves a spool line has the fields raw-from-csv.sql declares, in its order, with the record's
+// codes as the SQL decodes them (device order, flag bits, country code); keeps a click's texts in
+// one quoted field with quotes doubled and each text's length in characters; and stays within its
+// bound for the longest click there can be.
 import { describe, expect, it } from 'vitest';
 import { limits } from '../core/index.js';
-import { sampleClickEvent } from '../events/index.js';
-import { clickCsvLineBytesMax, rawColumns, writeClickCsvLine } from './click-csv.js';
+import { clickFlagBits, deviceClasses, sampleClickEvent } from '../events/index.js';
+import { clickCsvLineBytesMax, writeClickCsvLine } from './click-csv.js';
 import { loadSql } from './sql-files.js';
 
+const sql = loadSql(import.meta.url, 'raw-from-csv.sql');
+
 describe('click CSV lines', () => {
-  it('follows the column list of raw-from-csv.sql', () => {
-    const sql = loadSql(import.meta.url, 'raw-from-csv.sql');
-    const declared = [...sql.matchAll(/'(\w+)': '(\w+)'/g)].map((match) => [match[1], match[2]]);
-    expect(declared).toEqual(rawColumns.map(([name, type]) => [name, type]));
+  it('match the spool columns and codes raw-from-csv.sql reads', () => {
+    const declared = [...sql.matchAll(/'(\w+)': '(\w+)'/g)].map((match) => match[1]);
+    const out = Buffer.alloc(clickCsvLineBytesMax);
+    const line = out.toString('utf8', 0, writeClickCsvLine(out, 0, sampleClickEvent(5, { userAgent: 'no quotes, but a comma' }), 2, 9));
+    // One comma inside the quoted texts, the rest separate the declared fields.
+    expect(line.split(',').length - 1).toBe(declared.length);
+    expect(declared.slice(0, 3)).toEqual(['event_time_ms', 'ingest_time_ms', 'texts']);
+    expect(sql).toContain(`[${deviceClasses.map((device) => `'${device}'`).join(', ')}][device + 1]`);
+    expect(sql).toContain(`(flags & ${clickFlagBits.bot}) <> 0 AS bot`);
+    expect(sql).toContain(`(flags & ${clickFlagBits.head}) <> 0 AS head`);
+    expect(sql).toContain(`(flags & ${clickFlagBits.import}) <> 0 THEN 'import'`);
   });
 
-  it('quotes every text and doubles quotes inside it', () => {
+  it('keeps the texts in one quoted field, quotes doubled, with their lengths in characters', () => {
     const out = Buffer.alloc(clickCsvLineBytesMax);
-    const event = sampleClickEvent(3, { id: 'a"b', userAgent: 'x,\n"y"', referrer: '', country: 'DE', device: 'mobile', bot: true, head: false, source: 'import' });
+    const event = sampleClickEvent(3, {
+      linkId: 'L', userId: 'U', accountId: 'A', slug: 's', id: 'a"b', browser: 'B', os: '', userAgent: 'x,\n"y"🎉', referrer: 'é',
+      ip: '1.2.3.4', country: 'DE', device: 'mobile', bot: true, head: false, source: 'import',
+    });
     const line = out.toString('utf8', 0, writeClickCsvLine(out, 0, event, 7, 42));
-    expect(line).toBe(
-      `${event.eventTimeMs},${event.ingestTimeMs},"a""b","${event.linkId}","${event.slug}","${event.userId}","${event.accountId}","${event.ip}",` +
-        `"x,\n""y""","","DE","mobile","${event.browser}","${event.os}",true,false,"import",7,42\n`,
-    );
+    const code = 1 + 3 * 26 + 4;
+    expect(line).toBe(`${event.eventTimeMs},${event.ingestTimeMs},"LUAsa""bBx,\n""y""🎉é",1,1,1,1,3,1,0,7,1,1.2.3.4,${code},1,9,7,42\n`);
   });
 
   it('keeps the longest possible click within the bound', () => {

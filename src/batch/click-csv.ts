@@ -1,10 +1,12 @@
-// One click as one CSV line of the archiver's spool, in the raw schema's column order and the
-// dialect raw-from-csv.sql reads: every text quoted (a quote doubled), so commas, quotes, line
-// breaks and NUL bytes in a user agent or referrer survive, and an empty text stays '' (the reader
-// is told quoted values are never NULL). Measured faster than DuckDB's appender and than data
-// chunks filled string by string (docs/lake.md, bench/archiver.bench.ts): one native write per row.
+// The archiver's spool lines, in the dialect raw-from-csv.sql reads. A line keeps a click's nine
+// texts as ONE quoted field, in the record's order (link, user, account, slug, id, browser, os,
+// user agent, referrer; a quote inside doubled, so commas, quotes, line breaks and NUL bytes
+// survive), then each text's length in characters, then the address and the record's small codes
+// (country, device index, flag bits), the partition and the offset. The archiver writes lines
+// straight from records (click-record-csv.ts): the texts are then one copy of the record's bytes.
+// `writeClickCsvLine` here is the reference form, from a decoded click; the two agree byte for byte.
 import { limits } from '../core/index.js';
-import type { ClickEvent } from '../events/index.js';
+import { clickFlagBits, deviceClasses, type ClickEvent } from '../events/index.js';
 
 /** The raw lake schema: columns in file order, with their DuckDB types (docs/lake.md). */
 export const rawColumns = [
@@ -29,20 +31,39 @@ export const rawColumns = [
   ['log_offset', 'BIGINT'],
 ] as const;
 
+/** The nine texts of a click in record order, as a spool line keeps them. */
+export const spoolTextFields = ['linkId', 'userId', 'accountId', 'slug', 'id', 'browser', 'os', 'userAgent', 'referrer'] as const;
+
 /** Node's native string writer (see src/events/codec.ts): no argument checks, one copy. */
 type NativeBuffer = Buffer & { utf8Write(text: string, offset: number): number };
 
 const textBytesMax =
   limits.eventIdBytesMax + 3 * limits.entityIdBytesMax + limits.slugBytesMax + limits.userAgentBytesMax + limits.referrerBytesMax + 2 * limits.classBytesMax;
 
-/**
- * The most bytes one line can take: every text at its bound with each byte a doubled quote, plus
- * the address, the small fields, the numbers, quotes and separators.
- */
+/** The most bytes one line can take: every text at its bound, each byte a doubled quote, plus the numbers and separators. */
 export const clickCsvLineBytesMax = 2 * textBytesMax + 512;
 
-function quoted(text: string): string {
-  return text.includes('"') ? `"${text.replaceAll('"', '""')}"` : `"${text}"`;
+/** One line of a spool: the row's offset and event time, and how to write it. */
+export interface CsvLine {
+  readonly offset: number;
+  readonly eventTimeMs: number;
+  /** Writes the line at `out[at..]` (at least `clickCsvLineBytesMax` free) and returns where it ends. */
+  write(out: Buffer, at: number): number;
+}
+
+/** Characters (code points) of a string, as DuckDB counts them. */
+function characters(text: string): number {
+  let count = 0;
+  for (let index = 0; index < text.length; index++) if ((text.charCodeAt(index) & 0xfc00) !== 0xdc00) count++;
+  return count;
+}
+
+function countryCode(country: string): number {
+  return country.length === 0 ? 0 : 1 + (country.charCodeAt(0) - 0x41) * 26 + (country.charCodeAt(1) - 0x41);
+}
+
+function flagBits(event: ClickEvent): number {
+  return (event.bot ? clickFlagBits.bot : 0) | (event.head ? clickFlagBits.head : 0) | (event.ip.includes(':') ? clickFlagBits.ipv6 : 0) | (event.source === 'import' ? clickFlagBits.import : 0);
 }
 
 /**
@@ -50,10 +71,15 @@ function quoted(text: string): string {
  * ends. The caller keeps at least `clickCsvLineBytesMax` bytes free at `at`.
  */
 export function writeClickCsvLine(out: Buffer, at: number, event: ClickEvent, partition: number, offset: number): number {
+  const texts = spoolTextFields.map((field) => event[field]);
+  const joined = texts.join('');
   const line =
-    `${event.eventTimeMs},${event.ingestTimeMs},${quoted(event.id)},${quoted(event.linkId)},${quoted(event.slug)},` +
-    `${quoted(event.userId)},${quoted(event.accountId)},"${event.ip}",${quoted(event.userAgent)},${quoted(event.referrer)},` +
-    `"${event.country}","${event.device}",${quoted(event.browser)},${quoted(event.os)},${event.bot},${event.head},"${event.source}",` +
-    `${partition},${offset}\n`;
+    `${event.eventTimeMs},${event.ingestTimeMs},"${joined.replaceAll('"', '""')}",${texts.map(characters).join(',')},` +
+    `${event.ip},${countryCode(event.country)},${deviceClasses.indexOf(event.device)},${flagBits(event)},${partition},${offset}\n`;
   return at + (out as NativeBuffer).utf8Write(line, at);
+}
+
+/** A decoded click as a spool line (the archiver writes records directly: `ClickRecordLine`). */
+export function clickEventLine(event: ClickEvent, partition: number, offset: number): CsvLine {
+  return { offset, eventTimeMs: event.eventTimeMs, write: (out, at) => writeClickCsvLine(out, at, event, partition, offset) };
 }

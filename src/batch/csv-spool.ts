@@ -3,8 +3,7 @@
 // It knows the offsets and event times of its rows: the file's name and manifest entry need them.
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { assert } from '../core/index.js';
-import type { ClickEvent } from '../events/index.js';
-import { clickCsvLineBytesMax, writeClickCsvLine } from './click-csv.js';
+import { clickCsvLineBytesMax, type CsvLine } from './click-csv.js';
 
 export interface CsvSpool {
   readonly path: string;
@@ -16,7 +15,8 @@ export interface CsvSpool {
   readonly lastOffset: number;
   readonly minEventTimeMs: number;
   readonly maxEventTimeMs: number;
-  append(event: ClickEvent, partition: number, offset: number): void;
+  /** Rows come in offset order. */
+  append(line: CsvLine): void;
   /** Writes what is buffered and closes the file; the spool takes no more rows. */
   finish(): void;
   /** Closes and removes the file. */
@@ -43,19 +43,20 @@ class CsvSpoolImpl implements CsvSpool {
     this.buffer = Buffer.allocUnsafe(bufferBytes);
   }
 
-  append(event: ClickEvent, partition: number, offset: number): void {
+  append(line: CsvLine): void {
+    const { offset, eventTimeMs } = line;
     assert(!this.finished, 'a row appended to a finished spool');
     assert(offset > this.lastOffset, () => `spool ${this.path}: offset ${offset} after ${this.lastOffset}`);
     if (this.buffer.length - this.used < clickCsvLineBytesMax) this.writeBuffer();
-    const end = writeClickCsvLine(this.buffer, this.used, event, partition, offset);
+    const end = line.write(this.buffer, this.used);
     assert(end - this.used < clickCsvLineBytesMax, 'a CSV line was longer than its bound');
     this.bytes += end - this.used;
     this.used = end;
     if (this.rows === 0) this.firstOffset = offset;
     this.lastOffset = offset;
     this.rows++;
-    if (event.eventTimeMs < this.minEventTimeMs) this.minEventTimeMs = event.eventTimeMs;
-    if (event.eventTimeMs > this.maxEventTimeMs) this.maxEventTimeMs = event.eventTimeMs;
+    if (eventTimeMs < this.minEventTimeMs) this.minEventTimeMs = eventTimeMs;
+    if (eventTimeMs > this.maxEventTimeMs) this.maxEventTimeMs = eventTimeMs;
   }
 
   finish(): void {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCsvSpool, createLakeWriter, loadSql, renderSql, sqlString, writeParquetFile, type LakeError } from '../../src/batch/index.js';
+import { clickEventLine, createCsvSpool, createLakeWriter, loadSql, renderSql, sqlString, writeParquetFile, type LakeError } from '../../src/batch/index.js';
 import { decodeClick, encodeClick, sampleClickEvent, type ClickEvent } from '../../src/events/index.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 
@@ -27,7 +27,7 @@ function clicks(): ClickEvent[] {
 /** Spools `order` of `events` (offset = index) to `path`. */
 function spool(path: string, events: readonly ClickEvent[], order: readonly number[]): string {
   const csv = createCsvSpool(path, 1024 * 1024);
-  for (const index of order) csv.append(events[index]!, index % 3, index);
+  for (const index of order) csv.append(clickEventLine(events[index]!, index % 3, index));
   csv.finish();
   return path;
 }

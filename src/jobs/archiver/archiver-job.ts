@@ -4,14 +4,14 @@
 import { limits } from '../../core/index.js';
 import type { JobDefinition, JobRegistry, StreamWorkerOptionsInput } from '../../stream/index.js';
 import { ArchiverOperator } from './archiver-operator.js';
-import { clickEventDecoder, type ClickEventBatch } from './click-event-decoder.js';
+import { clickRecordDecoder, type ClickRecordBatch } from './click-record-decoder.js';
 import { parseArchiverOptions, type ArchiverOptionsInput } from './options.js';
 
 export const archiverJobName = 'archiver';
 
-export function createArchiverJob(input: ArchiverOptionsInput): JobDefinition<ClickEventBatch> {
+export function createArchiverJob(input: ArchiverOptionsInput): JobDefinition<ClickRecordBatch> {
   const options = parseArchiverOptions(input);
-  return { name: archiverJobName, decoder: clickEventDecoder(), operators: [new ArchiverOperator(options)] };
+  return { name: archiverJobName, decoder: clickRecordDecoder(), operators: [new ArchiverOperator(options)] };
 }
 
 /** A registry holding the archiver, for `startStreamWorkers` (merge it with the other jobs'). */

@@ -8,6 +8,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { limits } from '../../core/index.js';
 import {
+  ClickRecordLine,
+  clickSpanSlots,
   createLakeWriter,
   hourLabel,
   hourMs,
@@ -21,7 +23,7 @@ import {
 } from '../../batch/index.js';
 import type { LakeFileInput } from '../../store/index.js';
 import { float64ArrayCodec, noWatermarkMs, type KeyedState, type Operator, type OperatorContext, type ViewWriter } from '../../stream/index.js';
-import type { ClickEventBatch } from './click-event-decoder.js';
+import type { ClickRecordBatch } from './click-record-decoder.js';
 import { openHourJournal, type HourJournal } from './hour-journal.js';
 import type { ArchiverOptions } from './options.js';
 import { removeSpools, SpoolSet } from './spool-set.js';
@@ -38,7 +40,7 @@ const sequenceSlot = 1;
 const watermarkSlot = 2;
 const progressSlots = 3;
 
-export class ArchiverOperator implements Operator<ClickEventBatch> {
+export class ArchiverOperator implements Operator<ClickRecordBatch> {
   readonly name = 'archiver';
   private progress!: KeyedState<Float64Array>;
   private manifest!: ViewWriter<LakeFileInput>;
@@ -47,6 +49,7 @@ export class ArchiverOperator implements Operator<ClickEventBatch> {
   private readonly journals = new Map<number, HourJournal>();
   /** Rows read since the last checkpoint, per partition: the offset after the last one. */
   private readonly readUpTo = new Map<number, number>();
+  private readonly line = new ClickRecordLine();
 
   constructor(private readonly options: ArchiverOptions) {}
 
@@ -67,17 +70,18 @@ export class ArchiverOperator implements Operator<ClickEventBatch> {
    * committed watermark rather than the moving one, a click's kind does not depend on how the log
    * happened to be cut into reads.)
    */
-  processBatch(batch: ClickEventBatch, context: OperatorContext): void {
+  processBatch(batch: ClickRecordBatch, context: OperatorContext): void {
     const spools = this.recover(context);
-    const { partition, events, offsets } = batch;
+    const { partition, offsets, eventTimesMs, ingestTimesMs, values, spans } = batch;
     const closedBeforeMs = this.partitionProgress(partition)[watermarkSlot]! - this.options.allowedLatenessMs;
     for (let row = 0; row < batch.length; row++) {
-      const event = events[row]!;
       const offset = offsets[row]!;
-      const hourStartMs = hourStartOf(event.eventTimeMs);
+      const eventTimeMs = eventTimesMs[row]!;
+      const hourStartMs = hourStartOf(eventTimeMs);
       const late = hourStartMs + hourMs <= closedBeforeMs;
-      if (late) context.late.record(partition, offset, event.eventTimeMs, archiverLateReason, hourLabel(hourStartMs));
-      spools.append(partition, hourStartMs, late ? 'late' : 'part', event, offset);
+      if (late) context.late.record(partition, offset, eventTimeMs, archiverLateReason, hourLabel(hourStartMs));
+      this.line.set(values[row]!, spans, row * clickSpanSlots, eventTimeMs, ingestTimesMs[row]!, partition, offset);
+      spools.append(partition, hourStartMs, late ? 'late' : 'part', this.line);
     }
     if (batch.length > 0) this.readUpTo.set(partition, offsets[batch.length - 1]! + 1);
   }

@@ -5,4 +5,4 @@ export { archiverLateReason } from './archiver-operator.js';
 export { archiverOptionsSpec, parseArchiverOptions } from './options.js';
 export type { ArchiverOptions, ArchiverOptionsInput } from './options.js';
 export { archiverConfigVariable, archiverEnvironment, archiverOptionsFromEnvironment } from './registry.js';
-export type { ClickEventBatch } from './click-event-decoder.js';
+export type { ClickRecordBatch } from './click-record-decoder.js';

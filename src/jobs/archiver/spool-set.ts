@@ -5,8 +5,7 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert } from '../../core/index.js';
-import type { ClickEvent } from '../../events/index.js';
-import { createCsvSpool, lakeFileName, lakeFolders, rawHourPath, type CsvSpool, type LakeWriter } from '../../batch/index.js';
+import { createCsvSpool, lakeFileName, lakeFolders, rawHourPath, type CsvLine, type CsvSpool, type LakeWriter } from '../../batch/index.js';
 import type { LakeFileInput, LakeFileKind } from '../../store/index.js';
 import type { HourJournal } from './hour-journal.js';
 import type { ArchiverOptions } from './options.js';
@@ -47,13 +46,13 @@ export class SpoolSet {
 
   constructor(private readonly deps: SpoolSetDeps) {}
 
-  append(partition: number, hourStartMs: number, kind: LakeFileKind, event: ClickEvent, offset: number): void {
+  append(partition: number, hourStartMs: number, kind: LakeFileKind, line: CsvLine): void {
     let entry = this.last;
     if (entry === undefined || entry.partition !== partition || entry.hourStartMs !== hourStartMs || entry.kind !== kind) {
-      entry = this.open.get(`${partition}/${hourStartMs}/${kind}`) ?? this.openSpool(partition, hourStartMs, kind, offset);
+      entry = this.open.get(`${partition}/${hourStartMs}/${kind}`) ?? this.openSpool(partition, hourStartMs, kind, line.offset);
       this.last = entry;
     }
-    entry.spool.append(event, partition, offset);
+    entry.spool.append(line);
     const { options } = this.deps;
     if (entry.spool.rows >= options.fileRowsMax || entry.spool.bytes >= options.spoolBytesMax) this.writeOut(entry);
   }
