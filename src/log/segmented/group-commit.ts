@@ -3,6 +3,12 @@
 // the next one, which starts as soon as it ends. When no cycle is running, the first queued append
 // waits `groupCommitIntervalMs` for company, unless `limits.groupCommitBytesMax` bytes queue first. Queued bytes are
 // bounded by `limits.logPendingBytesMax`: beyond it, appends wait for a cycle to take the queue.
+//
+// The wait is skipped while the log is busy, i.e. when the last cycle ended less than
+// `groupCommitIntervalMs` ago: appends arriving then come mostly from callers that cycle just
+// answered (a redirect answered, its client's next click), and waiting would only lengthen every
+// round trip. The cycle then starts at the end of the current event-loop turn, after all the
+// appends that turn's I/O brought, and appends arriving during it form the next cycle as usual.
 import { limits } from '../../core/index.js';
 import type { IdempotencyMeta } from './meta-records.js';
 import type { PartitionState } from './partition-state.js';
@@ -35,6 +41,11 @@ export interface GroupCommitter {
   drain(): Promise<void>;
 }
 
+/** Resolves after the current event-loop turn's I/O callbacks (setImmediate): no time passes. */
+function endOfTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export function createGroupCommitter(context: LogContext, cycle: CommitCycle): GroupCommitter {
   let queue: CommitBatches = new Map();
   let queuedBytes = 0;
@@ -43,6 +54,7 @@ export function createGroupCommitter(context: LogContext, cycle: CommitCycle): G
   // cancelled, so one that wakes after its cycle already started (generation moved on) does nothing.
   let lingering = false;
   let generation = 0;
+  let lastCycleEndMs = -Infinity;
   let running: Promise<void> | undefined;
   let again = false;
   let urgent = false;
@@ -52,7 +64,9 @@ export function createGroupCommitter(context: LogContext, cycle: CommitCycle): G
     if (lingering) return;
     lingering = true;
     const mine = generation;
-    void context.clock.sleep(context.options.groupCommitIntervalMs).then(() => {
+    const intervalMs = context.options.groupCommitIntervalMs;
+    const busy = context.clock.monotonicMs() - lastCycleEndMs < intervalMs;
+    void (busy || intervalMs === 0 ? endOfTurn() : context.clock.sleep(intervalMs)).then(() => {
       if (mine !== generation) return;
       lingering = false;
       start();
@@ -79,6 +93,7 @@ export function createGroupCommitter(context: LogContext, cycle: CommitCycle): G
       })
       .finally(() => {
         running = undefined;
+        lastCycleEndMs = context.clock.monotonicMs();
         // Appends queued during the cycle have had their chance to gather: commit them now. So
         // do the starts asked for during the cycle (a kick may come with nothing queued).
         if (again || queue.size > 0) {
