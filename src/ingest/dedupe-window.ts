@@ -108,9 +108,10 @@ export interface DedupeWindow {
 
 export function createDedupeWindow(options: { capacity: number; windowMs: number }): DedupeWindow {
   assert(options.capacity >= 2 && options.windowMs > 0, 'dedupe window needs a capacity of at least 2 and a positive window');
-  // Each generation holds up to capacity / 2 ids at a load factor of at most one half.
+  // Each generation holds up to capacity / 2 ids at a load factor of at most one half: short
+  // probes, and the tables (8 bytes a slot) stay within about 16 bytes per remembered id.
   let slots = 1;
-  while (slots < options.capacity * 2) slots *= 2;
+  while (slots < options.capacity) slots *= 2;
   const generationMax = Math.floor(options.capacity / 2);
   let current = new HashTable(slots);
   let previous = new HashTable(slots);

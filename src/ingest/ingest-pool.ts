@@ -53,29 +53,18 @@ interface Task {
   slot?: Slot;
 }
 
-/** Arguments that load tsx (`--import tsx`, tsx's own `--require`/`--import` of its loader). */
-function withoutTsx(args: readonly string[]): string[] {
-  const kept: string[] = [];
-  for (const arg of args) {
-    if (!arg.includes('tsx')) kept.push(arg);
-    else if (['--import', '--require', '-r', '--loader', '--experimental-loader'].includes(kept.at(-1) ?? '')) kept.pop();
-  }
-  return kept;
-}
-
 /**
- * How to start a worker: the compiled `.js` beside this module in a build, run by plain node
- * (the parent's flags, e.g. --cpu-prof, are kept; a tsx loader is not needed and dropped); or
+ * How to start a worker: the compiled `.js` beside this module in a build, run by plain node; or
  * the TypeScript source under tsx or vitest. Node 20 does not run `--import` in workers, so a
- * source worker registers tsx itself before importing its script.
+ * source worker registers tsx itself before importing its script. Workers inherit the process's
+ * flags (node refuses some of them, e.g. --perf-basic-prof, when they are passed explicitly).
  */
-function workerStart(): { script: string | URL; eval: boolean; execArgv: string[] } {
-  const execArgv = withoutTsx(process.execArgv);
-  if (!import.meta.url.endsWith('.ts')) return { script: new URL('./ingest-worker.js', import.meta.url), eval: false, execArgv };
+function workerStart(): { script: string | URL; eval: boolean } {
+  if (!import.meta.url.endsWith('.ts')) return { script: new URL('./ingest-worker.js', import.meta.url), eval: false };
   // `tsx/esm/api` resolves to its CommonJS build here; the ESM build lies beside it (see its exports).
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const script = new URL('./ingest-worker.ts', import.meta.url).href;
-  return { script: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`, eval: true, execArgv };
+  return { script: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`, eval: true };
 }
 
 /**
@@ -161,7 +150,7 @@ export async function createIngestPool(deps: IngestPoolDeps, work: IngestPoolWor
 
   function spawn(): Promise<Slot> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(start.script, { eval: start.eval, workerData: setup, execArgv: start.execArgv });
+      const worker = new Worker(start.script, { eval: start.eval, workerData: setup });
       const slot: Slot = { worker, tasks: new Set() };
       // Workers never keep the process alive on their own; open requests and the server do.
       worker.unref();

@@ -53,46 +53,43 @@ export interface Ingestor {
 
 const dedupeConsumer = 'ingest-dedupe';
 
-/** The distinct batches `batch` joins, without a Set: a submit touches at most one per partition. */
-function addBatch(batches: TickBatch[], batch: TickBatch): void {
-  if (!batches.includes(batch)) batches.push(batch);
-}
-
 export function createIngestor(deps: { log: EventLog; clock: Clock; logger: Logger }, options: IngestorOptions): Ingestor {
   const { log, clock, logger } = deps;
   const window = createDedupeWindow({ capacity: options.dedupeIdsMax, windowMs: options.dedupeWindowMs });
   const stats: IngestStats = { accepted: 0, duplicates: 0, appendFailures: 0 };
   const snapshots = createRestartPoints(deps, options.dedupeWindowMs);
-  const batcher = createTickBatcher(log);
+  // A failed append forgets its ids again, so that the failed request's retry is accepted.
+  const batcher = createTickBatcher(log, (ids, error) => {
+    for (const id of ids) window.remove(id);
+    stats.appendFailures++;
+    logger.error({ err: errorMessage(error), clicks: ids.length }, 'append of clicks failed');
+  });
 
   // An id is remembered as soon as its click is handed to the log, so a copy arriving while the
-  // first is still in flight counts as a duplicate at once; if the append then fails, the ids are
-  // forgotten again and the failed request's retry is accepted.
-  const submit = async (events: readonly ClickEvent[], durable: boolean): Promise<SubmitResult> => {
+  // first is still in flight counts as a duplicate at once. Not an async function: a redirect's
+  // click costs one promise reaction on its batch's promise, shared by every click of the batch.
+  const submit = (events: readonly ClickEvent[], durable: boolean): Promise<SubmitResult> => {
     const nowMs = clock.nowMs();
-    const fresh: string[] = [];
-    const batches: TickBatch[] = [];
+    let accepted = 0;
+    let first: TickBatch | undefined;
+    let others: TickBatch[] | undefined;
     for (const event of events) {
       const record = encodeClick(event);
       if (window.checkAndAdd(event.id, nowMs)) continue;
-      fresh.push(event.id);
-      addBatch(batches, batcher.add(partitionForIp(event.ip, log.partitions), record));
+      accepted++;
+      const batch = batcher.add(partitionForIp(event.ip, log.partitions), record, event.id);
+      if (first === undefined) first = batch;
+      else if (batch !== first && !(others ??= []).includes(batch)) others.push(batch);
     }
-    const duplicates = events.length - fresh.length;
-    const appended = batches.length === 1 ? batches[0]!.done : Promise.all(batches.map((batch) => batch.done));
-    const settled = appended.then(
-      () => undefined,
-      (error: unknown) => {
-        for (const id of fresh) window.remove(id);
-        stats.appendFailures++;
-        throw error;
-      },
-    );
-    if (durable) await settled;
-    else settled.catch((error: unknown) => logger.error({ err: errorMessage(error) }, 'append of undurable clicks failed'));
-    stats.accepted += fresh.length;
-    stats.duplicates += duplicates;
-    return { accepted: fresh.length, duplicates };
+    const result: SubmitResult = { accepted, duplicates: events.length - accepted };
+    const count = (): SubmitResult => {
+      stats.accepted += result.accepted;
+      stats.duplicates += result.duplicates;
+      return result;
+    };
+    if (first === undefined || !durable) return Promise.resolve(count());
+    const appended = others === undefined ? first.done : Promise.all([first.done, ...others.map((batch) => batch.done)]);
+    return appended.then(count);
   };
 
   const submitEncoded = async (clicks: EncodedClicks): Promise<SubmitResult> => {

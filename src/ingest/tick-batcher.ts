@@ -7,13 +7,14 @@
 import type { EventLog } from '../log/index.js';
 import { limits } from '../core/index.js';
 
-/** The records bound for one partition in this turn; settles when they are durable (or not). */
+/** The records bound for one partition in this turn; `done` settles when they are durable (or not). */
 export interface TickBatch {
   readonly done: Promise<void>;
 }
 
 interface OpenBatch extends TickBatch {
   records: Uint8Array[];
+  ids: string[];
   bytes: number;
   resolve(): void;
   reject(error: unknown): void;
@@ -21,7 +22,7 @@ interface OpenBatch extends TickBatch {
 
 export interface TickBatcher {
   /** Queues a record for `partition`; the batch it joined settles once the record is durable. */
-  add(partition: number, record: Uint8Array): TickBatch;
+  add(partition: number, record: Uint8Array, id: string): TickBatch;
 }
 
 function openBatch(): OpenBatch {
@@ -34,15 +35,22 @@ function openBatch(): OpenBatch {
   // A batch nobody awaits (undurable clicks) must not raise an unhandled rejection; awaiting
   // callers still see the failure.
   done.catch(() => undefined);
-  return { done, records: [], bytes: 0, resolve, reject };
+  return { done, records: [], ids: [], bytes: 0, resolve, reject };
 }
 
-export function createTickBatcher(log: EventLog): TickBatcher {
+/** `failed` hears of every batch whose append failed, with its event ids, before its callers do. */
+export function createTickBatcher(log: EventLog, failed: (ids: readonly string[], error: unknown) => void): TickBatcher {
   let open = new Map<number, OpenBatch>();
   let scheduled = false;
 
   const append = (partition: number, batch: OpenBatch): void => {
-    log.append(partition, batch.records).then(() => batch.resolve(), batch.reject);
+    log.append(partition, batch.records).then(
+      () => batch.resolve(),
+      (error: unknown) => {
+        failed(batch.ids, error);
+        batch.reject(error);
+      },
+    );
   };
 
   const flush = (): void => {
@@ -53,10 +61,11 @@ export function createTickBatcher(log: EventLog): TickBatcher {
   };
 
   return {
-    add(partition, record) {
+    add(partition, record, id) {
       let batch = open.get(partition);
       // An append has bounds of its own: a full batch goes at once and a new one starts.
       if (batch && (batch.records.length >= limits.logAppendRecordsMax || batch.bytes + record.length > limits.logAppendBytesMax)) {
+        open.delete(partition);
         append(partition, batch);
         batch = undefined;
       }
@@ -65,6 +74,7 @@ export function createTickBatcher(log: EventLog): TickBatcher {
         open.set(partition, batch);
       }
       batch.records.push(record);
+      batch.ids.push(id);
       batch.bytes += record.length;
       if (!scheduled) {
         scheduled = true;

@@ -8,10 +8,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, Logger } from '../core/index.js';
 import { errorMessage, limits } from '../core/index.js';
 import type { ClickEvent } from '../events/index.js';
-import type { Ingestor } from '../ingest/index.js';
-import type { UserAgentClass } from '../ingest/index.js';
+import type { Ingestor, UserAgentClass } from '../ingest/index.js';
 import type { ClientAddressResolver } from './client-address.js';
 import type { CountryResolver } from './country.js';
+import type { Link } from '../store/index.js';
 import type { LinkCache } from './link-cache.js';
 
 export interface RedirectDeps {
@@ -83,25 +83,64 @@ export function createRedirectHandler(deps: RedirectDeps, options: RedirectOptio
     };
   };
 
-  const handle = async (request: IncomingMessage, response: ServerResponse, slug: string): Promise<void> => {
-    const link = await deps.linkCache.lookup(slug);
+  /** 302 headers per link, made once: a link object is replaced, not changed, when its row changes. */
+  const redirectHeaders = new WeakMap<Link, readonly string[]>();
+  const redirectTo = (response: ServerResponse, link: Link): void => {
+    let headers = redirectHeaders.get(link);
+    if (headers === undefined) {
+      // no-store: every follow of the link must reach us to be counted.
+      headers = ['location', link.targetUrl, 'cache-control', 'private, no-store', 'content-length', '0'];
+      redirectHeaders.set(link, headers);
+    }
+    stats.redirects++;
+    response.writeHead(302, headers as string[]);
+    response.end();
+  };
+
+  const clickLost = (error: unknown, slug: string): void => {
+    stats.clicksLost++;
+    deps.logger.error({ err: errorMessage(error), slug }, 'click could not be stored; redirect served anyway');
+  };
+
+  const serve = (request: IncomingMessage, response: ServerResponse, slug: string, link: Link | null | undefined): void => {
     if (!link || link.disabled) {
       stats.notFound++;
       response.writeHead(404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       response.end(request.method === 'HEAD' ? undefined : notFoundPage);
       return;
     }
-    const click = clickFor(request, link);
+    let stored: Promise<unknown>;
     try {
-      await deps.ingestor.submit([click], { durable: options.durable });
+      stored = deps.ingestor.submit([clickFor(request, link)], { durable: options.durable });
     } catch (error) {
-      stats.clicksLost++;
-      deps.logger.error({ err: errorMessage(error), slug }, 'click could not be stored; redirect served anyway');
+      stored = Promise.reject(error);
     }
-    stats.redirects++;
-    // no-store: every follow of the link must reach us to be counted.
-    response.writeHead(302, { location: link.targetUrl, 'cache-control': 'private, no-store', 'content-length': '0' });
-    response.end();
+    if (!options.durable) {
+      stored.catch((error: unknown) => clickLost(error, slug));
+      redirectTo(response, link);
+      return;
+    }
+    stored.then(
+      () => redirectTo(response, link),
+      (error: unknown) => {
+        clickLost(error, slug);
+        redirectTo(response, link);
+      },
+    );
+  };
+
+  /**
+   * Answers a redirect request. A link the cache holds is served without a promise of its own;
+   * only a cache miss asks the store, and only then is there a promise (rejecting when the store
+   * fails) for the caller to handle.
+   */
+  const handle = (request: IncomingMessage, response: ServerResponse, slug: string): Promise<void> | undefined => {
+    const cached = deps.linkCache.cached(slug);
+    if (cached !== undefined) {
+      serve(request, response, slug, cached);
+      return undefined;
+    }
+    return deps.linkCache.lookup(slug).then((link) => serve(request, response, slug, link));
   };
 
   return { handle, stats: (): RedirectStats => ({ ...stats }) };

@@ -59,7 +59,7 @@ export function createRequestListener(deps: ServerDeps): http.RequestListener {
     if (method === 'GET' || method === 'HEAD') {
       const slug = slugOf(request.url);
       if (slug !== undefined) {
-        deps.redirect.handle(request, response, slug).catch((error: unknown) => sendError(response, error, deps.logger));
+        deps.redirect.handle(request, response, slug)?.catch((error: unknown) => sendError(response, error, deps.logger));
         return;
       }
     } else if (method === 'POST' && (request.url === '/v1/events' || request.url?.startsWith('/v1/events?'))) {
