@@ -99,14 +99,14 @@ export function createOrchestrator(deps: OrchestratorDeps, input: CreateOrchestr
       await engine.idle();
       return report;
     },
-    catchUp() {
+    async catchUp() {
       active('catch up');
       return scheduler.catchUp();
     },
-    runPartition(job, partition, runOptions = {}) {
+    async runPartition(job, partition, runOptions = {}) {
       active('run a partition');
       const target = locate(job, partition);
-      return new Promise((resolve, reject) => {
+      return new Promise<BatchRun>((resolve, reject) => {
         const request = { trigger: 'manual' as const, force: true, waitForInputs: runOptions.waitForInputs ?? false };
         engine.request(target.node, target.partition, request, [{ resolve, reject }]).catch(reject);
       });
@@ -145,7 +145,7 @@ export function createOrchestrator(deps: OrchestratorDeps, input: CreateOrchestr
         upstream: inputs.refs,
       };
     },
-    listRuns: (listOptions) => {
+    async listRuns(listOptions) {
       if (listOptions?.job !== undefined) graph.require(listOptions.job);
       return store.batchRuns.list(listOptions);
     },
