@@ -348,6 +348,44 @@ export const limits = {
   countersStreamCoalesceMs: 50,
   /** Quiet time on a live counter stream after which a heartbeat comment is sent. */
   countersStreamHeartbeatMs: 15_000,
+
+  // Fraud detection (src/jobs/fraud, src/serve/fraud-*); docs/fraud.md explains each choice.
+  /** Addresses whose windows and baselines one fraud operator keeps (split over its partitions); beyond, the least recently seen of a sample is evicted. */
+  fraudIpsDefault: 1_000_000,
+  fraudIpsMax: 20_000_000,
+  /** /24 and /64 networks one fraud operator keeps windows for (split over its partitions). */
+  fraudNetworksDefault: 250_000,
+  fraudNetworksMax: 5_000_000,
+  /** Space-Saving counters per partition for heavy hitters; the whole summary is one state value. */
+  fraudHeavyHitterCountersDefault: 1_024,
+  fraudHeavyHitterCountersMax: 16_384,
+  /** Addresses whose numbers one live message carries at most: a batch's touched addresses go in several. */
+  fraudLiveIpsPerMessageMax: 1_024,
+  /** Verdict changes one live message carries at most. */
+  fraudLiveChangesPerMessageMax: 512,
+  /** Texts of non-ok IPv6 addresses an operator remembers, to name them when they go quiet (IPv4 keys are the address). */
+  fraudIpv6TextsMax: 65_536,
+  /** Non-ok addresses one watermark looks at for having gone quiet; the rest wait for the next one. */
+  fraudQuietChecksPerWatermarkMax: 4_096,
+  /** Addresses the serving process remembers verdicts and numbers for (about 300 bytes each; least recently updated go first). */
+  fraudVerdictTableEntriesDefault: 250_000,
+  fraudVerdictTableEntriesMax: 20_000_000,
+  /** Server-sent-event clients of the alert feed at once; one more is refused with 503. */
+  fraudAlertClientsMax: 100,
+  /** Events (alerts, heartbeats) queued for one alert client; a client that falls this far behind is dropped. */
+  fraudAlertClientBufferEventsDefault: 1_000,
+  /** Time between heartbeat comments on the alert feed. */
+  fraudAlertHeartbeatMsDefault: 15_000,
+  /** Alerts waiting for the webhook; beyond, the oldest is dropped and counted. */
+  fraudWebhookQueueAlertsDefault: 10_000,
+  fraudWebhookQueueAlertsMax: 1_000_000,
+  /** Alerts in one webhook POST at most. */
+  fraudWebhookAlertsPerPostDefault: 100,
+  /** Attempts at one webhook POST (first included) before its alerts are dropped and counted, the first backoff, its ceiling, and the wait for an answer. */
+  fraudWebhookAttemptsDefault: 8,
+  fraudWebhookRetryDelayMsDefault: 500,
+  fraudWebhookRetryDelayMsMaxDefault: 60_000,
+  fraudWebhookTimeoutMsDefault: 10_000,
 } as const;
 
 export type Limits = typeof limits;
