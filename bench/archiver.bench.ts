@@ -152,7 +152,7 @@ const benchmark: Benchmark = {
   name: 'archiver',
   description: 'archiver: log to committed Parquet files, and ways of getting rows into DuckDB',
   async run(ctx) {
-    const count = Math.round(1_000_000 * ctx.scale);
+    const count = Math.round(2_000_000 * ctx.scale);
     ctx.progress(`${count} clicks over ${partitions} partitions`);
     const archiver = await benchArchiver(ctx, count, archiverWorkerOptions.checkpointIntervalMs!);
     await benchArchiver(ctx, count, 2_000);

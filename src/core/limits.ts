@@ -152,8 +152,12 @@ export const limits = {
   lakeSealIntervalMsDefault: 10_000,
   /** Checkpoint interval to run the archiver with: it writes its open files at every checkpoint, so this sets how many there are. */
   archiverCheckpointIntervalMsDefault: 30_000,
-  /** Rows one lake file holds at most; a spool reaching it is written out before the checkpoint. */
-  archiverFileRowsMax: 2_000_000,
+  /**
+   * Rows of one lake file before it is written out, checkpoint or not: at full ingest rate files are
+   * cut by this, and the writer thread works on them while the archiver reads on.
+   */
+  archiverFileRowsDefault: 250_000,
+  archiverFileRowsMax: 10_000_000,
   /** CSV bytes one spool holds at most (on disk, not in memory) before it is written out. */
   archiverSpoolBytesMax: 1024 * 1024 * 1024,
   /** In-memory buffer of one open spool, written to its file when full. */

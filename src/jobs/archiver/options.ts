@@ -11,7 +11,13 @@ export const archiverOptionsSpec = {
     max: limits.lakeAllowedLatenessMsMax,
     doc: "ms after an hour's end during which its clicks still go to ordinary files; must equal the sealer's",
   },
-  fileRowsMax: { kind: 'integer', default: limits.archiverFileRowsMax, min: 1, max: limits.archiverFileRowsMax, doc: 'rows of one lake file before it is written out' },
+  fileRowsMax: {
+    kind: 'integer',
+    default: limits.archiverFileRowsDefault,
+    min: 1,
+    max: limits.archiverFileRowsMax,
+    doc: 'rows of one lake file before it is written out, checkpoint or not (the writer thread works on it while reading goes on)',
+  },
   spoolBytesMax: {
     kind: 'integer',
     default: limits.archiverSpoolBytesMax,
