@@ -11,7 +11,7 @@ const dayMs = 24 * 60 * 60 * 1000;
 const zoneNamePattern = /^[A-Za-z0-9_+\-/]{1,64}$/;
 
 export interface ZoneCalendar {
-  /** The zone's canonical IANA name. */
+  /** The zone's IANA name, as asked for (Intl may know it by another: Asia/Kathmandu is Asia/Katmandu to ICU). */
   readonly timeZone: string;
   /** The zone's offset from UTC at `timeMs`, in ms. */
   offsetMs(timeMs: number): number;
@@ -35,7 +35,7 @@ function formatFor(timeZone: string): Intl.DateTimeFormat | undefined {
   }
 }
 
-function createZoneCalendar(format: Intl.DateTimeFormat): ZoneCalendar {
+function createZoneCalendar(timeZone: string, format: Intl.DateTimeFormat): ZoneCalendar {
   const offsets = new Map<number, number>();
   const offsetMs = (timeMs: number): number => {
     const quarter = Math.floor(timeMs / quarterHourMs);
@@ -47,7 +47,7 @@ function createZoneCalendar(format: Intl.DateTimeFormat): ZoneCalendar {
     }
     return offset;
   };
-  return { timeZone: format.resolvedOptions().timeZone, offsetMs, localDay: (timeMs) => Math.floor((timeMs + offsetMs(timeMs)) / dayMs) };
+  return { timeZone, offsetMs, localDay: (timeMs) => Math.floor((timeMs + offsetMs(timeMs)) / dayMs) };
 }
 
 /** Calendars by the name asked for; the zones Intl knows are a few hundred, so this stays small. */
@@ -58,7 +58,7 @@ export function zoneCalendar(timeZone: string): ZoneCalendar | undefined {
   let calendar = calendars.get(timeZone);
   if (calendar === undefined) {
     const format = formatFor(timeZone);
-    calendar = format === undefined ? null : createZoneCalendar(format);
+    calendar = format === undefined ? null : createZoneCalendar(timeZone, format);
     // Unknown names are not remembered: there are infinitely many.
     if (calendar !== null) calendars.set(timeZone, calendar);
   }
