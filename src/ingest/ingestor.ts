@@ -4,7 +4,7 @@
 // events, gathered per turn of the event loop into one append per partition (tick-batcher.ts);
 // the ingest API submits clicks its workers already encoded and hashed (encoded-clicks.ts).
 import type { Clock, Logger, TimerHandle } from '../core/index.js';
-import { errorMessage } from '../core/index.js';
+import { assert, errorMessage } from '../core/index.js';
 import type { ClickEvent } from '../events/index.js';
 import { encodeClick, partitionForIp, readClickId } from '../events/index.js';
 import type { EventLog } from '../log/index.js';
@@ -95,18 +95,19 @@ export function createIngestor(deps: { log: EventLog; clock: Clock; logger: Logg
   const submitEncoded = async (clicks: EncodedClicks): Promise<SubmitResult> => {
     const nowMs = clock.nowMs();
     const { bytes, ends, partitions, idHashes } = clicks;
-    const byPartition = new Map<number, Uint8Array[]>();
+    const byPartition: Uint8Array[][] = [];
     const fresh: number[] = [];
     for (let index = 0, start = 0; index < clicks.count; start = ends[index]!, index++) {
       if (window.checkAndAddHash(idHashes[2 * index]!, idHashes[2 * index + 1]!, nowMs)) continue;
       fresh.push(index);
       const partition = partitions[index]!;
-      let records = byPartition.get(partition);
-      if (!records) byPartition.set(partition, (records = []));
-      records.push(bytes.subarray(start, ends[index]!));
+      assert(partition < log.partitions, 'encoded clicks are routed for this log');
+      (byPartition[partition] ??= []).push(new Uint8Array(bytes.buffer, bytes.byteOffset + start, ends[index]! - start));
     }
     try {
-      await Promise.all([...byPartition].map(([partition, records]) => log.append(partition, records)));
+      const appends: Promise<unknown>[] = [];
+      byPartition.forEach((records, partition) => appends.push(log.append(partition, records)));
+      await Promise.all(appends);
     } catch (error) {
       for (const index of fresh) window.removeHash(idHashes[2 * index]!, idHashes[2 * index + 1]!);
       stats.appendFailures++;

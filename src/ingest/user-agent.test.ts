@@ -28,4 +28,15 @@ describe('classifyUserAgent', () => {
     const classify = createUserAgentClassifier(10);
     expect(classify(iphone)).toBe(classify(iphone));
   });
+
+  it('tells apart user agents that share a first-level cache slot', () => {
+    const classify = createUserAgentClassifier(10);
+    // Same length and the same characters where the slot is taken from; one is a crawler.
+    const crawler = windowsChrome.slice(0, 13) + 'Googlebot/2.1;' + windowsChrome.slice(27);
+    for (let round = 0; round < 3; round++) {
+      expect(classify(windowsChrome)).toEqual(classifyUserAgent(windowsChrome));
+      expect(classify(crawler)).toEqual(classifyUserAgent(crawler));
+    }
+    expect(classify(crawler).bot).toBe(true);
+  });
 });
