@@ -1,16 +1,13 @@
-// The run engine: holds queued partitions, and whenever something changes looks at them in
-// dependency order and starts those whose inputs are ready, up to the concurrency. A queued
-// partition that is up to date (and not forced) finishes as skipped; one whose inputs are not ready
-// waits (looked at again on each poll, and when an upstream partition finishes), or finishes at
-// once as skipped when its request does not wait.
+// The run engine: holds queued partitions and, whenever something changes (a request, a finished
+// run, a retry or poll timer), makes one pass over them (pump.ts), one pass at a time. It also
+// tells when it is idle, and stops: running attempts are aborted and their runs left queued.
 import { limits, type TimerHandle } from '../core/index.js';
-import type { BatchRun, BatchRunError } from '../store/index.js';
-import { raiseAlert } from './alerts.js';
+import type { BatchRun } from '../store/index.js';
 import type { EngineContext } from './engine-context.js';
 import { OrchestratorError } from './errors.js';
-import { startItem } from './execute.js';
 import type { JobNode } from './job-graph.js';
-import { describeRef, readInputs, readyCheckReason, refKey, staleReason, unreadyReason } from './staleness.js';
+import { pumpOnce } from './pump.js';
+import { refKey } from './staleness.js';
 import type { PartitionRef, RunRequest } from './types.js';
 import { createWorkQueue, mergeRequests, type Waiter, type WorkItem } from './work-queue.js';
 
@@ -83,63 +80,6 @@ export function createEngine(deps: EngineDeps): Engine {
     request,
   };
 
-  async function finishQueued(item: WorkItem, status: 'skipped' | 'failed', message: string, error?: BatchRunError): Promise<BatchRun> {
-    const run = await store.batchRuns.finish(item.runId, { status, finishedAtMs: clock.nowMs(), message, error });
-    context.complete(item, run);
-    return run;
-  }
-
-  async function notReady(item: WorkItem, reason: string): Promise<void> {
-    item.waitingFor = reason;
-    if (!item.request.waitForInputs) {
-      await finishQueued(item, 'skipped', `inputs not ready: ${reason}`);
-      return;
-    }
-    const waitedMs = clock.nowMs() - item.queuedAtMs;
-    if (waitedMs < item.node.readyWaitMs) return;
-    const message = `${item.node.name} ${item.partition}: inputs not ready after ${Math.round(waitedMs / 60_000)} min: ${reason}`;
-    const run = await finishQueued(item, 'failed', message, { message, domain: 'external', code: 'inputs_not_ready' });
-    await raiseAlert(context.alerts, { atMs: clock.nowMs(), job: item.node.name, partition: item.partition, runId: run.id, kind: 'inputs_not_ready', message });
-  }
-
-  /** Decides what to do with one queued item: start it, finish it, or leave it waiting. */
-  async function consider(item: WorkItem): Promise<void> {
-    const busyUpstream = graph.upstreamOf(item.node, item.partition).find((ref) => queue.has(ref));
-    if (busyUpstream) {
-      item.waitingFor = `waiting for ${describeRef(busyUpstream)}`;
-      return;
-    }
-    const inputs = await readInputs(store, graph, item.node, item.partition);
-    if (!item.request.force) {
-      const stale = staleReason(inputs);
-      if (stale === undefined) {
-        await finishQueued(item, 'skipped', `up to date: run ${inputs.own.lastSuccess!.id} read the current inputs`);
-        return;
-      }
-    }
-    const unready = unreadyReason(inputs) ?? (await readyCheckReason(item.node, item.partition));
-    if (unready !== undefined) return notReady(item, unready);
-    if (stopController.signal.aborted || running.size >= options.concurrency) {
-      item.recheck = true;
-      return;
-    }
-    startItem(context, item, inputs);
-  }
-
-  async function pumpOnce(): Promise<void> {
-    for (const item of queue.ordered()) {
-      if (stopController.signal.aborted || running.size >= options.concurrency) return;
-      if (item.state !== 'waiting' || !item.recheck || item.runId === 0 || item.notBeforeMs > clock.nowMs()) continue;
-      item.recheck = false;
-      try {
-        await consider(item);
-      } catch (error) {
-        logger.error({ err: error, job: item.node.name, partition: item.partition }, 'could not look at a queued partition; trying again after the poll interval');
-        context.wakeLater(item, options.pollIntervalMs);
-      }
-    }
-  }
-
   function kick(): void {
     if (pumping) {
       pumpAgain = true;
@@ -147,7 +87,7 @@ export function createEngine(deps: EngineDeps): Engine {
     }
     pumping = true;
     pumpAgain = false;
-    void pumpOnce()
+    void pumpOnce(context)
       .catch((error: unknown) => logger.error({ err: error }, 'the orchestrator pump failed'))
       .finally(() => {
         pumping = false;

@@ -78,7 +78,12 @@ async function succeeded(context: EngineContext, item: WorkItem, inputs: Partiti
   }
   context.logger.info({ job: item.node.name, partition: item.partition, runId: item.runId, outputHash: result.outputHash, changed }, 'run succeeded');
   context.complete(item, run);
-  if (changed) await queueChangedDependents(context, item.node, item.partition, result.outputHash);
+  if (!changed) return;
+  await queueChangedDependents(context, item.node, item.partition, result.outputHash).catch((error: unknown) => {
+    // The run is recorded; its dependents are stale by their lineage and are found again by the
+    // next re-open, schedule or backfill that looks at them.
+    context.logger.warn({ err: error, job: item.node.name, partition: item.partition }, 'could not queue the dependents of a changed output');
+  });
 }
 
 /** Queues each built dependent whose last success read another hash of this partition. */

@@ -75,7 +75,7 @@ describe('UTC partition kinds', () => {
 
   it('keeps the kind contract at many instants', () => {
     for (const kind of [hourPartitions, dayPartitions, monthPartitions, zonedDayPartitions('Europe/Berlin'), zonedDayPartitions('Asia/Kolkata')]) {
-      for (let instant = Date.UTC(2026, 0, 1); instant < Date.UTC(2027, 0, 1); instant += 7 * hourMs + 13 * 60_000) checkPartitionKind(kind, instant);
+      for (let instant = Date.UTC(2026, 0, 1); instant < Date.UTC(2027, 0, 1); instant += 31 * hourMs + 13 * 60_000) checkPartitionKind(kind, instant);
     }
   });
 });
