@@ -3,7 +3,7 @@
 // lines, another account's slug, a slug the first lookup missed, JSON arrays, bytes that are not
 // UTF-8; that a body refused whole fails as it would in process; and that it runs on real threads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSilentLogger, createTestClock } from '../core/index.js';
+import { createSilentLogger, createSystemClock, createTestClock } from '../core/index.js';
 import { createEventIdGenerator, decodeClick, parseClickValidationPolicy, type LinkOwnership } from '../events/index.js';
 import type { EncodedClicks } from './encoded-clicks.js';
 import type { ImportRequest, PreparedImport } from './import-batch.js';
@@ -66,7 +66,7 @@ describe('ingest pool', () => {
 
   beforeAll(async () => {
     const policy = parseClickValidationPolicy();
-    pool = await createIngestPool({ resolveSlugs, logger: createSilentLogger() }, { partitions: 4, policy }, { workers: 2 });
+    pool = await createIngestPool({ resolveSlugs, logger: createSilentLogger(), clock: createSystemClock() }, { partitions: 4, policy }, { workers: 2 });
     inProcess = createInProcessPreparer(
       { resolveSlugs, classifyUserAgent: createUserAgentClassifier(100), newEventId: createEventIdGenerator(createTestClock(nowMs)) },
       { partitions: 4, policy },
@@ -119,5 +119,22 @@ describe('ingest pool', () => {
     expect(prepared.map((result) => result.clicks.count)).toEqual(bodies.map(() => 500));
     // The bodies' memory moved to the workers.
     expect(bodies.every((body) => body.byteLength === 0)).toBe(true);
+  });
+
+  it('fails the requests of a worker that crashes, and carries on with new workers', async () => {
+    // Beyond the partition bound, routing a click breaks an assertion: a bug, which crashes the worker.
+    const broken = await createIngestPool(
+      { resolveSlugs, logger: createSilentLogger(), clock: createSystemClock() },
+      { partitions: 100_000, policy: parseClickValidationPolicy() },
+      { workers: 1 },
+    );
+    try {
+      const body = line({ id: 'c-1', slug: 'promo' });
+      await expect(broken.prepare(request(body))).rejects.toMatchObject({ domain: 'internal' });
+      await expect(broken.prepare(request(body))).rejects.toMatchObject({ domain: 'internal' });
+      await expect(broken.prepare(request('{"nope": 1}'))).resolves.toMatchObject({ rejections: [{ line: 1 }] });
+    } finally {
+      await broken.close();
+    }
   });
 });

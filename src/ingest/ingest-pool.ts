@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Logger } from '../core/index.js';
+import type { Clock, Logger } from '../core/index.js';
 import { ExternalError, InternalError, errorMessage, parseOptions, type OptionsInput, type OptionsOf } from '../core/index.js';
 import type { ClickValidationPolicy } from '../events/index.js';
 import { ImportBodyError } from './import-body.js';
@@ -38,13 +38,20 @@ type ParsedPoolOptions = OptionsOf<typeof ingestPoolSpec>;
 export interface IngestPoolDeps {
   resolveSlugs: SlugResolver;
   logger: Logger;
+  /** Times the retries of a worker that could not be started. */
+  clock: Clock;
 }
 
 interface Slot {
   worker: Worker;
   /** Tasks handed to this worker and not yet answered. */
   tasks: Set<number>;
+  /** False once the worker has exited: it takes no more tasks. */
+  alive: boolean;
 }
+
+/** How long to wait before starting a worker again after a start failed. */
+const respawnDelayMs = 1_000;
 
 interface Task {
   request: ImportRequest;
@@ -106,7 +113,8 @@ export async function createIngestPool(deps: IngestPoolDeps, work: IngestPoolWor
     const task = tasks.get(id);
     if (!task) return undefined;
     tasks.delete(id);
-    task.slot?.tasks.delete(id);
+    if (task.slot) task.slot.tasks.delete(id);
+    else queuedBytes -= task.request.body.byteLength; // still queued (dispatch skips it)
     return task;
   };
 
@@ -135,23 +143,32 @@ export async function createIngestPool(deps: IngestPoolDeps, work: IngestPoolWor
 
   /** A worker that exited fails its tasks; a new one takes its place unless the pool is closing. */
   const replace = (dead: Slot): void => {
+    dead.alive = false;
     for (const id of [...dead.tasks]) settle(id)?.reject(new InternalError('the ingest worker preparing this request stopped'));
     const index = slots.indexOf(dead);
-    if (index < 0 || closing) return;
+    if (index >= 0 && !closing) respawn(index);
+  };
+
+  const respawn = (index: number): void => {
     spawn().then(
       (slot) => {
         if (closing) void slot.worker.terminate();
         else slots[index] = slot;
         dispatch();
       },
-      (error: unknown) => deps.logger.error({ err: errorMessage(error) }, 'could not start an ingest worker'),
+      (error: unknown) => {
+        deps.logger.error({ err: errorMessage(error) }, 'could not start an ingest worker; retrying');
+        // With no worker left, waiting requests fail now rather than wait for one.
+        if (!slots.some((slot) => slot.alive)) for (const id of queue.splice(0)) settle(id)?.reject(new InternalError('no ingest worker is running'));
+        if (!closing) deps.clock.setTimer(respawnDelayMs, () => !closing && respawn(index));
+      },
     );
   };
 
   function spawn(): Promise<Slot> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(start.script, { eval: start.eval, workerData: setup });
-      const slot: Slot = { worker, tasks: new Set() };
+      const slot: Slot = { worker, tasks: new Set(), alive: true };
       // Workers never keep the process alive on their own; open requests and the server do.
       worker.unref();
       worker.on('message', (message: FromIngestWorker) => (message.kind === 'ready' ? resolve(slot) : onMessage(slot, message)));
@@ -177,7 +194,9 @@ export async function createIngestPool(deps: IngestPoolDeps, work: IngestPoolWor
 
   const leastBusy = (): Slot | undefined => {
     let best: Slot | undefined;
-    for (const slot of slots) if (slot.tasks.size < options.tasksPerWorkerMax && (!best || slot.tasks.size < best.tasks.size)) best = slot;
+    for (const slot of slots) {
+      if (slot.alive && slot.tasks.size < options.tasksPerWorkerMax && (!best || slot.tasks.size < best.tasks.size)) best = slot;
+    }
     return best;
   };
 

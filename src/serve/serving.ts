@@ -78,7 +78,7 @@ async function createPreparer(deps: ServingDeps, config: ServingConfig, linkCach
     );
   }
   return createIngestPool(
-    { resolveSlugs, logger: deps.logger },
+    { resolveSlugs, logger: deps.logger, clock: deps.clock },
     { partitions: deps.ingestor.partitions, policy },
     { workers: config.ingestWorkers ?? 0, userAgentCacheEntries: limits.userAgentCacheEntries },
   );
