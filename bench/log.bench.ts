@@ -16,7 +16,7 @@ import type { BenchContext, Benchmark } from './harness.js';
 
 const partitions = 8;
 const batchRecords = 1_000;
-const appenders = 8;
+const appenders = 16;
 
 function makeRecords(count: number): Uint8Array[] {
   const distinct = Array.from({ length: 1_000 }, (_, i) => encodeClick(sampleClickEvent(i)));
