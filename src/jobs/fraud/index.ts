@@ -25,6 +25,7 @@ export type { FraudNumbers } from './fraud-numbers.js';
 export { judgeSortedClicks } from './judge-sorted-clicks.js';
 export type { SortedClick } from './judge-sorted-clicks.js';
 export { createFraudOperator, fraudOperatorName } from './fraud-operator.js';
+export { ipStateKey as fraudIpStateKey } from './partition-rules.js';
 export type { FraudOperator } from './fraud-operator.js';
 export { fraudJob, fraudJobName, fraudStreamJobs } from './fraud-job.js';
 export {

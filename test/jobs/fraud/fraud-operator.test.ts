@@ -8,6 +8,7 @@ import { createTestClock } from '../../../src/core/index.js';
 import { ipKey } from '../../../src/events/index.js';
 import {
   fraudFlagBlocked,
+  fraudIpStateKey,
   fraudFlagOk,
   fraudLiveChannels,
   isFraudChangesPayload,
@@ -85,7 +86,7 @@ describe('fraud operator', () => {
     const feeder = createFeeder();
     feeder.feed(harness, sortClicks([7, 8, 9].map((host, index) => clickFrom(`198.51.100.${host}`, startMs + 40_000 + index, 10_000 + index))));
     const checkpoint = harness.snapshot();
-    expect(checkpoint.stateUpserts.filter((row) => row.state === 'fraud.ips').map((row) => row.key).sort()).toEqual(['198.51.100.7', '198.51.100.8', '198.51.100.9'].map((ip) => ipKey(ip)!.toString(36)).sort());
+    expect(checkpoint.stateUpserts.filter((row) => row.state === 'fraud.ips').map((row) => row.key).sort()).toEqual(['198.51.100.7', '198.51.100.8', '198.51.100.9'].map((ip) => fraudIpStateKey(ipKey(ip)!)).sort());
     expect(checkpoint.stateUpserts.filter((row) => row.state === 'fraud.summaries').length).toBe(1);
   });
 
