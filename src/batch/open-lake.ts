@@ -78,7 +78,9 @@ async function sealedHour(store: Pick<Store, 'lakeSeals'>, hourStartMs: number):
   return { seal, files };
 }
 
-export function openLake(options: OpenLakeOptions): Lake {
+/** The lake at `options.dir` (or at the folder given as a string, without a store). */
+export function openLake(input: OpenLakeOptions | string): Lake {
+  const options = typeof input === 'string' ? { dir: input } : input;
   const dir = resolve(options.dir);
   return {
     dir,
@@ -97,8 +99,8 @@ export function openLake(options: OpenLakeOptions): Lake {
         return file === undefined ? [] : [{ ...file, path: `${folder}/${name}` }];
       });
     },
-    sealedHour: (hourStartMs) => sealedHour(needStore(options.store), hourStartMs),
-    hoursChangedSince: (afterSequence, limit) => needStore(options.store).lakeSeals.changedSince(afterSequence, limit),
+    sealedHour: async (hourStartMs) => sealedHour(needStore(options.store), hourStartMs),
+    hoursChangedSince: async (afterSequence, limit) => needStore(options.store).lakeSeals.changedSince(afterSequence, limit),
     rawSourceSql(paths, sourceOptions = {}) {
       const hive = sourceOptions.hivePartitioning ?? false;
       if (paths.length === 0) return emptyRawRelation(hive);
