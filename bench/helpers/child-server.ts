@@ -37,7 +37,14 @@ export async function startChildServer<T>(mode: 'pipeline' | 'bare', env: Record
   const lines = createInterface({ input: child.stdout! });
   const info = await new Promise<T>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`benchmark server exited with code ${code}`)));
-    lines.once('line', (line) => resolve(JSON.parse(line) as T));
+    // Node flags such as --trace-gc print to standard output too: the info is the first JSON
+    // line, and every other line is passed on to standard error.
+    let found = false;
+    lines.on('line', (line) => {
+      if (found || !line.startsWith('{')) return void process.stderr.write(`${line}\n`);
+      found = true;
+      resolve(JSON.parse(line) as T);
+    });
   });
   return {
     info,
