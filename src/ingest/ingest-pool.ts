@@ -85,6 +85,33 @@ function transferable(body: Uint8Array): Uint8Array {
   return copy;
 }
 
+/**
+ * Starts one worker; resolves once it says it is ready. `exit` hears of its end, whenever that is
+ * (a worker that fails to start also exits).
+ */
+function startWorker(
+  start: ReturnType<typeof workerStart>,
+  setup: IngestWorkerSetup,
+  logger: Logger,
+  on: { message(slot: Slot, message: FromIngestWorker): void; exit(slot: Slot): void },
+): Promise<Slot> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(start.script, { eval: start.eval, workerData: setup });
+    const slot: Slot = { worker, tasks: new Set(), alive: true };
+    // Workers never keep the process alive on their own; open requests and the server do.
+    worker.unref();
+    worker.on('message', (message: FromIngestWorker) => (message.kind === 'ready' ? resolve(slot) : on.message(slot, message)));
+    worker.on('error', (error) => {
+      logger.error({ err: errorMessage(error) }, 'an ingest worker crashed');
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      reject(new InternalError(`an ingest worker exited with code ${code} before it was ready`));
+      on.exit(slot);
+    });
+  });
+}
+
 function failureError(failure: TaskFailure): Error {
   if (failure.user) return new ImportBodyError(failure.code as ConstructorParameters<typeof ImportBodyError>[0], failure.message);
   return new InternalError(`an ingest worker failed: ${failure.message}`);
@@ -165,23 +192,7 @@ export async function createIngestPool(deps: IngestPoolDeps, work: IngestPoolWor
     );
   };
 
-  function spawn(): Promise<Slot> {
-    return new Promise((resolve, reject) => {
-      const worker = new Worker(start.script, { eval: start.eval, workerData: setup });
-      const slot: Slot = { worker, tasks: new Set(), alive: true };
-      // Workers never keep the process alive on their own; open requests and the server do.
-      worker.unref();
-      worker.on('message', (message: FromIngestWorker) => (message.kind === 'ready' ? resolve(slot) : onMessage(slot, message)));
-      worker.on('error', (error) => {
-        deps.logger.error({ err: errorMessage(error) }, 'an ingest worker crashed');
-        reject(error);
-      });
-      worker.on('exit', (code) => {
-        reject(new InternalError(`an ingest worker exited with code ${code} before it was ready`));
-        replace(slot);
-      });
-    });
-  }
+  const spawn = (): Promise<Slot> => startWorker(start, setup, deps.logger, { message: onMessage, exit: replace });
 
   const started = await Promise.allSettled(Array.from({ length: workers }, spawn));
   for (const result of started) if (result.status === 'fulfilled') slots.push(result.value);
