@@ -328,8 +328,12 @@ export const limits = {
    * in its slot.
    */
   streamClickIdCacheSlots: 32_768,
-  /** Id bytes (link + user + account) a cache slot holds at most; a record with longer ids is decoded without the cache. */
-  streamClickIdCacheKeyBytesMax: 128,
+  /**
+   * Id bytes (link + user + account) a cache slot holds at most: three store ids of 20 characters
+   * (a slot is then one 64-byte cache line with its shape word); a record with longer ids is
+   * decoded without the cache.
+   */
+  streamClickIdCacheKeyBytesMax: 60,
   // Link counters (src/jobs/counters, src/serve/counter-*); docs/counters.md explains each choice.
   /** Links whose counters one counters operator keeps (all partitions of a worker); beyond, the least recently clicked is evicted. */
   countersLinksDefault: 2_000_000,

@@ -42,6 +42,12 @@ export interface ClickBatch extends BatchColumns {
   readonly userIds: string[];
   readonly accountIds: string[];
   /**
+   * The decoder's id-cache slot of the row's ids, or -1: two rows with the same slot and the same
+   * `linkIds` text have the same link. Lets an operator keep per-link data in an array by slot and
+   * skip a map lookup; a slot is reused for other ids, so check the link id.
+   */
+  readonly linkSlots: Int32Array;
+  /**
    * Free for the job's operators: e.g. fraud writes 1 for a suspicious click, and counters, run
    * after it on the same batch, split human from suspicious by it. Zero after decoding.
    */
@@ -78,6 +84,7 @@ export function clickHeaderDecoder(options: ClickHeaderDecoderOptions = {}): Bat
         linkIds: strings(),
         userIds: strings(),
         accountIds: strings(),
+        linkSlots: new Int32Array(capacity),
         flags: new Uint8Array(capacity),
       };
     },
@@ -92,7 +99,7 @@ export function clickHeaderDecoder(options: ClickHeaderDecoderOptions = {}): Bat
       batch.bots[row] = (flags & clickFlagBits.bot) !== 0 ? 1 : 0;
       batch.heads[row] = (flags & clickFlagBits.head) !== 0 ? 1 : 0;
       batch.sources[row] = (flags & clickFlagBits.import) !== 0 ? 'import' : 'redirect';
-      idCache.resolve(value, layout, batch, row);
+      batch.linkSlots[row] = idCache.resolve(value, layout, batch, row);
       batch.flags[row] = 0;
     },
   };

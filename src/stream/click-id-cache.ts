@@ -18,9 +18,10 @@ export interface ClickIdColumns {
 export interface ClickIdCache {
   /**
    * Puts the ids of the record `layout` was read from into row `row` of `columns`, from the cache
-   * when their bytes were seen before.
+   * when their bytes were seen before. Returns the slot now holding them, or -1 when they are too
+   * long to cache: rows with the same slot and the same link id text have the same ids.
    */
-  resolve(bytes: Uint8Array, layout: ClickLayout, columns: ClickIdColumns, row: number): void;
+  resolve(bytes: Uint8Array, layout: ClickLayout, columns: ClickIdColumns, row: number): number;
   readonly stats: { hits: number; misses: number };
 }
 
@@ -47,23 +48,27 @@ export function createClickIdCache(options: { slots: number; keyBytesMax: number
   assert(Number.isInteger(options.keyBytesMax) && options.keyBytesMax >= 4, 'the id cache needs room for a key');
   const wordsMax = Math.floor(options.keyBytesMax / 4);
   const mask = slots - 1;
-  /** link | user << 8 | account << 16 | 1 << 24 (each id at most 255 bytes here); 0: an empty slot. */
-  const shapes = new Int32Array(slots);
-  /** The key's bytes as little-endian words, the last one zero-padded. */
-  const keys = new Int32Array(slots * wordsMax);
+  /**
+   * Per slot, side by side so a hit reads one run of memory: the shape (link | user << 8 |
+   * account << 16 | 1 << 24, each id at most 255 bytes here; 0 for an empty slot), then the key's
+   * bytes as little-endian words, the last one zero-padded.
+   */
+  const stride = 1 + wordsMax;
+  const keys = new Int32Array(slots * stride);
   const texts = new Array<string>(slots * 3).fill('');
   const stats = { hits: 0, misses: 0 };
   const made = ['', '', ''];
 
   const sameKey = (base: number, bytes: Uint8Array, start: number, length: number): boolean => {
+    // `base` is the slot's first key word, after its shape.
     const words = length >>> 2;
     for (let word = 0; word < words; word++) if (keys[base + word] !== wordAt(bytes, start + word * 4)) return false;
     return (length & 3) === 0 || keys[base + words] === tailWord(bytes, start + words * 4, length & 3);
   };
 
   const store = (slot: number, shape: number, bytes: Uint8Array, start: number, length: number): void => {
-    shapes[slot] = shape;
-    const base = slot * wordsMax;
+    keys[slot * stride] = shape;
+    const base = slot * stride + 1;
     const words = length >>> 2;
     for (let word = 0; word < words; word++) keys[base + word] = wordAt(bytes, start + word * 4);
     if ((length & 3) !== 0) keys[base + words] = tailWord(bytes, start + words * 4, length & 3);
@@ -88,7 +93,7 @@ export function createClickIdCache(options: { slots: number; keyBytesMax: number
         stats.misses++;
         readClickIds(bytes, layout, made);
         write(columns, row, made[0]!, made[1]!, made[2]!);
-        return;
+        return -1;
       }
       // The lengths are part of the key: "ab" + "c" and "a" + "bc" are different ids.
       const shape = linkIdBytes | (userIdBytes << 8) | (accountIdBytes << 16) | (1 << 24);
@@ -98,16 +103,17 @@ export function createClickIdCache(options: { slots: number; keyBytesMax: number
       else if (linkIdBytes >= 4) hash = mix(mix(hash, wordAt(bytes, start)), wordAt(bytes, start + linkIdBytes - 4));
       else hash = mix(hash, tailWord(bytes, start, linkIdBytes));
       const slot = hash & mask;
-      if (shapes[slot] === shape && sameKey(slot * wordsMax, bytes, start, length)) {
+      if (keys[slot * stride] === shape && sameKey(slot * stride + 1, bytes, start, length)) {
         stats.hits++;
         const at = slot * 3;
         write(columns, row, texts[at]!, texts[at + 1]!, texts[at + 2]!);
-        return;
+        return slot;
       }
       stats.misses++;
       readClickIds(bytes, layout, made);
       store(slot, shape, bytes, start, length);
       write(columns, row, made[0]!, made[1]!, made[2]!);
+      return slot;
     },
   };
 }

@@ -26,28 +26,31 @@ const rowVersion = 1;
 
 /** One link's partial counters in one partition. */
 export interface LinkCounters {
-  /** All-time clicks by kind: human, bot, suspicious. */
-  readonly totals: Float64Array;
-  /** The earliest and latest event time counted (0 while nothing is). */
-  sinceMs: number;
-  newestMs: number;
+  /**
+   * All-time clicks by kind (human, bot, suspicious: `clickKinds` order), then the earliest and the
+   * latest event time counted (0 while nothing is). One array, so a click touches one block of memory.
+   */
+  readonly numbers: Float64Array;
   readonly minutes: BucketSeries;
   readonly quarters: BucketSeries;
   /** Runtime only. Marked changed in its state since the last checkpoint. */
   dirty: boolean;
   /** Runtime only. The hourly visitor slices in use, by hour modulo `visitorHoursKept`. */
   readonly slices: (VisitorSlice | undefined)[];
+  /** Runtime only. The slice of the newest hour: most clicks go to it. */
+  current: VisitorSlice | undefined;
+  /** Runtime only. The link's id, once the operator has used it ('' when decoded from a row). */
+  linkId: string;
   /** Runtime only. The bytes the view was given at this checkpoint, reused for the state row. */
   encoded: Uint8Array | null;
 }
 
-/** One link's distinct visitors in one clock hour, in one partition. */
-export interface VisitorSlice {
+/** One link's distinct visitors in one clock hour, in one partition: a sketch with its hour. */
+export interface VisitorSlice extends HllSketch {
   /** Hours since the epoch. */
   readonly hour: number;
   /** Runtime only. Its state and view key, `visitorSliceKey(linkId, hour)`, set when the operator first uses it. */
   key: string;
-  readonly sketch: HllSketch;
   dirty: boolean;
   /** False once removed from its state (out of the window). */
   live: boolean;
@@ -56,28 +59,49 @@ export interface VisitorSlice {
 
 export function createLinkCounters(): LinkCounters {
   return {
-    totals: new Float64Array(3),
-    sinceMs: 0,
-    newestMs: 0,
+    numbers: new Float64Array(5),
     minutes: createBucketSeries(),
     quarters: createBucketSeries(),
     dirty: false,
     slices: new Array<VisitorSlice | undefined>(visitorHoursKept).fill(undefined),
+    current: undefined,
+    linkId: '',
     encoded: null,
   };
 }
 
 export function createVisitorSlice(hour: number, key: string): VisitorSlice {
-  return { hour, key, sketch: createHll(), dirty: false, live: true, encoded: null };
+  const { sparse, sparseCount, dense } = createHll();
+  return { sparse, sparseCount, dense, hour, key, dirty: false, live: true, encoded: null };
+}
+
+/** Where `LinkCounters.numbers` keeps the earliest and the latest event time counted. */
+export const sinceAt = 3;
+export const newestAt = 4;
+
+/** Counts one click in its bucket: the newest bucket inline (nearly every click), else the general path. */
+function bump(series: BucketSeries, bucket: number, kind: number, horizon: number): void {
+  const { count } = series;
+  if (count > 0) {
+    const last = (series.start + count - 1) * 4;
+    const { data } = series;
+    if (data[last] === bucket) {
+      data[last + 1 + kind]!++;
+      return;
+    }
+  }
+  addToSeries(series, bucket, kind, horizon);
 }
 
 /** Counts one click of `kind` (see `clickKinds`) at `eventTimeMs`. */
 export function countClick(counters: LinkCounters, eventTimeMs: number, kind: number): void {
-  counters.totals[kind]!++;
-  if (counters.sinceMs === 0 || eventTimeMs < counters.sinceMs) counters.sinceMs = eventTimeMs;
-  if (eventTimeMs > counters.newestMs) counters.newestMs = eventTimeMs;
-  addToSeries(counters.minutes, Math.floor(eventTimeMs / minuteMs), kind, minuteBucketsKept);
-  addToSeries(counters.quarters, Math.floor(eventTimeMs / quarterHourMs), kind, quarterBucketsKept);
+  const { numbers } = counters;
+  numbers[kind]!++;
+  if (numbers[sinceAt] === 0 || eventTimeMs < numbers[sinceAt]!) numbers[sinceAt] = eventTimeMs;
+  if (eventTimeMs > numbers[newestAt]!) numbers[newestAt] = eventTimeMs;
+  const minute = Math.floor(eventTimeMs / minuteMs);
+  bump(counters.minutes, minute, kind, minuteBucketsKept);
+  bump(counters.quarters, Math.floor(minute / 15), kind, quarterBucketsKept);
 }
 
 /** The view key of a link's visitor slice: `<linkId>@<hour>`. */
@@ -118,12 +142,14 @@ function writeSeries(out: Uint8Array, offset: number, series: BucketSeries): num
 }
 
 export function encodeLinkCounters(counters: LinkCounters): Uint8Array {
-  const [human, bot, suspicious] = counters.totals as unknown as [number, number, number];
-  const size = 1 + varintBytes(human) + varintBytes(bot) + varintBytes(suspicious) + varintBytes(counters.sinceMs) + varintBytes(counters.newestMs) + seriesBytes(counters.minutes) + seriesBytes(counters.quarters);
+  const { numbers } = counters;
+  let size = 1 + seriesBytes(counters.minutes) + seriesBytes(counters.quarters);
+  for (const value of numbers) size += varintBytes(value);
   const out = new Uint8Array(size);
   out[0] = rowVersion;
   let position = 1;
-  for (const value of [human, bot, suspicious, counters.sinceMs, counters.newestMs]) position = writeVarint(out, position, value);
+  // human, bot, suspicious, sinceMs, newestMs: the order of `numbers`.
+  for (const value of numbers) position = writeVarint(out, position, value);
   position = writeSeries(out, position, counters.minutes);
   position = writeSeries(out, position, counters.quarters);
   if (position !== size) throw new RangeError(`a counters row came out ${position} bytes, not ${size}`);
@@ -178,9 +204,7 @@ export function decodeCounterRow(bytes: Uint8Array): CounterRow {
 export function decodeLinkCounters(bytes: Uint8Array): LinkCounters {
   const row = decodeCounterRow(bytes);
   const counters = createLinkCounters();
-  counters.totals.set([row.human, row.bot, row.suspicious]);
-  counters.sinceMs = row.sinceMs;
-  counters.newestMs = row.newestMs;
+  counters.numbers.set([row.human, row.bot, row.suspicious, row.sinceMs, row.newestMs]);
   for (const { bucket, human, bot, suspicious } of row.minutes) restoreBucket(counters.minutes, bucket, human, bot, suspicious, minuteBucketsKept);
   for (const { bucket, human, bot, suspicious } of row.quarters) restoreBucket(counters.quarters, bucket, human, bot, suspicious, quarterBucketsKept);
   return counters;
@@ -188,9 +212,9 @@ export function decodeLinkCounters(bytes: Uint8Array): LinkCounters {
 
 export function encodeVisitorSlice(slice: VisitorSlice): Uint8Array {
   const hourBytes = varintBytes(slice.hour);
-  const out = new Uint8Array(1 + hourBytes + hllEncodedBytes(slice.sketch));
+  const out = new Uint8Array(1 + hourBytes + hllEncodedBytes(slice));
   out[0] = rowVersion;
-  const end = hllEncodeInto(slice.sketch, out, writeVarint(out, 1, slice.hour));
+  const end = hllEncodeInto(slice, out, writeVarint(out, 1, slice.hour));
   if (end !== out.length) throw new RangeError(`a visitor row came out ${end} bytes, not ${out.length}`);
   return out;
 }
@@ -201,8 +225,8 @@ export function decodeVisitorSlice(bytes: Uint8Array): VisitorSlice {
   const reader: ByteReader = { bytes, offset: 1 };
   const hour = readVarint(reader);
   const end = { offset: 0 };
-  const sketch = hllDecodeFrom(bytes, reader.offset, end);
+  const { sparse, sparseCount, dense } = hllDecodeFrom(bytes, reader.offset, end);
   if (end.offset !== bytes.length) throw new RangeError(`${bytes.length - end.offset} bytes follow a visitor row`);
-  return { hour, key: '', sketch, dirty: false, live: true, encoded: null };
+  return { sparse, sparseCount, dense, hour, key: '', dirty: false, live: true, encoded: null };
 }
 

@@ -9,6 +9,7 @@
 // full-value view rows, in the same commit as the state and offsets (exactly once). The hot loop
 // allocates nothing: a link's value is made once and mutated in place, and a changed value is
 // marked in its state once per checkpoint interval, not once per click.
+import { limits } from '../../core/index.js';
 import type { ClickBatch, KeyedState, Operator, PartitionState, StateCodec, ViewWriter } from '../../stream/index.js';
 import { hllAdd } from '../sketch/index.js';
 import { botKind, humanKind, suspiciousKind } from './bucket-series.js';
@@ -22,6 +23,7 @@ import {
   encodeLinkCounters,
   encodeVisitorSlice,
   hourMs,
+  newestAt,
   visitorHoursKept,
   visitorSliceKey,
   type LinkCounters,
@@ -82,6 +84,32 @@ export function createCountersOperator(input: CountersOperatorOptionsInput = {})
    * marked (and so stored) again by its next change.
    */
   const markedSlices: VisitorSlice[] = [];
+  /**
+   * Links by the decoder's id-cache slot, per partition: a click of a link seen before finds its
+   * counters with two array reads instead of a map lookup. Valid while the state holds every link
+   * it has handed out: `keysHeld` is the state's size as the operator last knew it, and any other
+   * size (a key expired or evicted) empties the tables.
+   */
+  const slotTables = new Map<number, (LinkCounters | undefined)[]>();
+  const slotTableLength = limits.streamClickIdCacheSlots;
+  let keysHeld = -1;
+  /** Links marked changed since the last checkpoint (see `markedSlices` for why a list). */
+  const markedLinks: LinkCounters[] = [];
+
+  const forgetSlots = (): void => {
+    for (const table of slotTables.values()) table.fill(undefined);
+    keysHeld = declared!.links.size();
+  };
+
+  /** Marks a link changed in its state (once per checkpoint interval); `added` for a key new to the state. */
+  const markLink = (linkState: PartitionState<LinkCounters>, linkId: string, counters: LinkCounters, added: boolean): void => {
+    counters.dirty = true;
+    markedLinks.push(counters);
+    linkState.set(linkId, counters);
+    if (added) keysHeld++;
+    // A new key may have evicted another: the slot tables may hold it.
+    if (declared!.links.size() !== keysHeld) forgetSlots();
+  };
 
   const dropSlice = (partition: number, slice: VisitorSlice): void => {
     const { visitors, visitorsView } = declared!;
@@ -100,7 +128,7 @@ export function createCountersOperator(input: CountersOperatorOptionsInput = {})
       if (held.hour > hour) return undefined;
       dropSlice(partition, held);
     }
-    if (hour <= Math.floor(counters.newestMs / hourMs) - visitorHoursKept) return undefined;
+    if (hour <= Math.floor(counters.numbers[newestAt]! / hourMs) - visitorHoursKept) return undefined;
     const key = visitorSliceKey(linkId, hour);
     let slice = visitorState.get(key);
     if (slice === undefined) slice = createVisitorSlice(hour, key);
@@ -120,26 +148,37 @@ export function createCountersOperator(input: CountersOperatorOptionsInput = {})
       };
     },
     processBatch(batch) {
-      const { partition, length, linkIds, eventTimesMs, ipKeys, bots, flags } = batch;
-      const linkState = declared!.links.partition(partition);
+      const { partition, length, linkIds, linkSlots, eventTimesMs, ipKeys, bots, flags } = batch;
+      const { links } = declared!;
+      const linkState = links.partition(partition);
       const visitorState = declared!.visitors.partition(partition);
+      // Keys the state dropped (time-to-live, after the last watermark) leave stale hands in the slot cache.
+      if (links.size() !== keysHeld) forgetSlots();
+      let bySlot = slotTables.get(partition);
+      if (bySlot === undefined) slotTables.set(partition, (bySlot = new Array<LinkCounters | undefined>(slotTableLength).fill(undefined)));
       for (let row = 0; row < length; row++) {
         const linkId = linkIds[row]!;
         const eventTimeMs = eventTimesMs[row]!;
-        let counters = linkState.get(linkId);
-        if (counters === undefined) {
-          counters = createLinkCounters();
-          counters.dirty = true;
-          linkState.set(linkId, counters);
-        } else if (!counters.dirty) {
-          counters.dirty = true;
-          linkState.set(linkId, counters);
+        const slot = linkSlots[row]!;
+        let counters = slot >= 0 && slot < slotTableLength ? bySlot[slot] : undefined;
+        if (counters === undefined || counters.linkId !== linkId) {
+          counters = linkState.get(linkId);
+          if (counters === undefined) {
+            counters = createLinkCounters();
+            markLink(linkState, linkId, counters, true);
+          }
+          counters.linkId = linkId;
+          if (slot >= 0 && slot < slotTableLength) bySlot[slot] = counters;
         }
+        if (!counters.dirty) markLink(linkState, linkId, counters, false);
         countClick(counters, eventTimeMs, flags[row] !== 0 ? suspiciousKind : bots[row] !== 0 ? botKind : humanKind);
         const hour = Math.floor(eventTimeMs / hourMs);
-        let slice = counters.slices[hour % visitorHoursKept];
-        if (slice === undefined || slice.hour !== hour || !slice.live) slice = sliceFor(partition, visitorState, linkId, counters, hour);
-        if (slice !== undefined && hllAdd(slice.sketch, ipKeys[row]!) && !slice.dirty) {
+        let slice = counters.current;
+        if (slice === undefined || slice.hour !== hour || !slice.live) {
+          slice = sliceFor(partition, visitorState, linkId, counters, hour);
+          if (slice !== undefined && (counters.current === undefined || !counters.current.live || hour > counters.current.hour)) counters.current = slice;
+        }
+        if (slice !== undefined && hllAdd(slice, ipKeys[row]!) && !slice.dirty) {
           slice.dirty = true;
           markedSlices.push(slice);
           visitorState.set(slice.key, slice);
@@ -162,10 +201,9 @@ export function createCountersOperator(input: CountersOperatorOptionsInput = {})
     },
     onCheckpoint() {
       const { links, visitors, linksView, visitorsView } = declared!;
-      links.forEachUpdated((partition, linkId, counters) => {
-        linksView.put(partition, linkId, counters);
-        counters.dirty = false;
-      });
+      links.forEachUpdated((partition, linkId, counters) => linksView.put(partition, linkId, counters));
+      for (const counters of markedLinks) counters.dirty = false;
+      markedLinks.length = 0;
       visitors.forEachUpdated((partition, key, slice) => visitorsView.put(partition, key, slice));
       for (const slice of markedSlices) slice.dirty = false;
       markedSlices.length = 0;

@@ -132,7 +132,7 @@ export interface DistinctVisitors {
 export function distinctVisitors(slices: readonly VisitorSlice[], nowMs: number): DistinctVisitors {
   const currentHour = Math.floor(nowMs / hourMs);
   const registers = new Uint8Array(hllRegisterCount);
-  for (const slice of slices) if (slice.hour >= currentHour - 24 && slice.hour <= currentHour) hllMergeInto(registers, slice.sketch);
+  for (const slice of slices) if (slice.hour >= currentHour - 24 && slice.hour <= currentHour) hllMergeInto(registers, slice);
   return {
     estimate: Math.round(hllEstimateRegisters(registers)),
     relativeStandardError: hllRelativeStandardError,

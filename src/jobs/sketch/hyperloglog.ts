@@ -181,6 +181,8 @@ export function hllEstimate(sketch: HllSketch): number {
 // registers in three bytes). Sorted, so the bytes depend only on the registers, not on the order
 // in which keys arrived.
 const formatSparse = 1;
+/** Room for a sparse sketch's entries while they are sorted for encoding. */
+const sortScratch = new Int32Array(sparseEntriesMax + 1);
 const formatDense = 2;
 const denseBytes = (hllRegisterCount * 6) / 8;
 
@@ -193,10 +195,13 @@ export function hllEncodedBytes(sketch: HllSketch): number {
 export function hllEncodeInto(sketch: HllSketch, out: Uint8Array, offset: number): number {
   let position = offset;
   if (sketch.dense === null) {
-    const entries = [...sketch.sparse!].filter((entry) => entry !== 0).sort((a, b) => a - b);
+    // Entries are positive (register << 8 | rank), so a typed sort orders them by register.
+    let count = 0;
+    for (const entry of sketch.sparse!) if (entry !== 0) sortScratch[count++] = entry;
+    const entries = sortScratch.subarray(0, count).sort();
     out[position++] = formatSparse;
-    out[position++] = entries.length >>> 8;
-    out[position++] = entries.length & 0xff;
+    out[position++] = count >>> 8;
+    out[position++] = count & 0xff;
     for (const entry of entries) {
       const packed = ((entry >>> 8) << 6) | (entry & 0x3f);
       out[position++] = packed >>> 16;

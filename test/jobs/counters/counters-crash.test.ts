@@ -213,7 +213,7 @@ describe('counters job crash safety', () => {
         const expected = createHll();
         for (const key of link.ipKeys) hllAdd(expected, key);
         const union = new Uint8Array(hllRegisterCount);
-        for (const slice of slicesOf(visitorRows, linkId)) hllMergeInto(union, slice.sketch);
+        for (const slice of slicesOf(visitorRows, linkId)) hllMergeInto(union, slice);
         const registers = new Uint8Array(hllRegisterCount);
         hllMergeInto(registers, expected);
         expect(union, linkId).toEqual(registers);
