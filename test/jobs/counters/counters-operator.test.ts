@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { createTestClock } from '../../../src/core/index.js';
 import { encodeClick, ipKey } from '../../../src/events/index.js';
-import { counterViewNames, distinctVisitors, lastMinutes, minuteBucketsKept, quarterBucketsKept, quarterHourMs, sumBuckets } from '../../../src/jobs/counters/index.js';
+import { counterViewNames, createCountersOperator, distinctVisitors, lastMinutes, minuteBucketsKept, quarterBucketsKept, quarterHourMs, sumBuckets } from '../../../src/jobs/counters/index.js';
 import { hllRelativeStandardError } from '../../../src/jobs/sketch/index.js';
-import { createOperatorHarness, type OperatorHarness } from '../../../src/stream/index.js';
+import { clickHeaderDecoder, createOperatorHarness, type JobDefinition, type OperatorHarness } from '../../../src/stream/index.js';
 import { address, byPartition, click, countersTestJob, mergedByLink, slicesOf } from './counter-fixtures.js';
 
 const startMs = Date.UTC(2026, 4, 12, 9, 0, 0);
@@ -118,5 +118,26 @@ describe('counters operator', () => {
     // Byte for byte: every partition's row of every link and hour.
     const bytes = (harness: OperatorHarness) => allRows(harness).map((row) => [row.view, row.key, row.partition, Buffer.from(row.value).toString('hex')].join(' '));
     expect(bytes(restored)).toEqual(bytes(straight));
+  });
+
+  it('forgets links the state evicted or expired: they count afresh, never into a stale copy', () => {
+    const job = (options: Parameters<typeof createCountersOperator>[0]) => () => ({ name: 'counters', decoder: clickHeaderDecoder(), operators: [createCountersOperator(options)] }) as unknown as JobDefinition;
+    const ip = address(1);
+    // Two links at most: a third evicts the least recently updated one.
+    const small = createOperatorHarness(job({ linksMax: 2 }), { clock: createTestClock(startMs + 3_600_000) });
+    small.process(0, [...Array.from({ length: 5 }, (_, index) => click('lnk_a', startMs + index, ip)), click('lnk_b', startMs + 10, ip), click('lnk_c', startMs + 20, ip), click('lnk_a', startMs + 30, ip)].map(encodeClick));
+    small.snapshot();
+    const totals = (harness: OperatorHarness) => new Map([...mergedByLink(harness.store.viewRows(counterViewNames.links))].map(([linkId, merged]) => [linkId, merged.totals.total]));
+    expect(small.metrics().stateEvictions).toBeGreaterThan(0);
+    expect(totals(small).get('lnk_a')).toBe(1);
+    // Idle past the time-to-live: the link leaves the state and counts from its next click.
+    const ttlMs = 26 * 3_600_000;
+    const idle = createOperatorHarness(job({ linkIdleTtlMs: ttlMs }), { clock: createTestClock(startMs + 3 * ttlMs) });
+    idle.process(0, [click('lnk_a', startMs, ip), click('lnk_a', startMs + 1, ip)].map(encodeClick));
+    idle.watermark(startMs + ttlMs + 60_000);
+    expect(idle.metrics().stateExpirations).toBeGreaterThan(0);
+    idle.process(0, [click('lnk_a', startMs + ttlMs + 120_000, ip)].map(encodeClick));
+    idle.snapshot();
+    expect(totals(idle).get('lnk_a')).toBe(1);
   });
 });
