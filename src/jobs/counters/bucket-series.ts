@@ -41,7 +41,7 @@ function makeRoom(series: BucketSeries, horizon: number): void {
 }
 
 /** Appends a newest bucket, dropping those that fall out of (bucket − horizon, bucket]. */
-function append(series: BucketSeries, bucket: number, kind: number, horizon: number): void {
+function append(series: BucketSeries, bucket: number, human: number, bot: number, suspicious: number, horizon: number): void {
   const cutoff = bucket - horizon;
   while (series.count > 0 && series.data[series.start * stride]! <= cutoff) {
     series.start++;
@@ -52,20 +52,22 @@ function append(series: BucketSeries, bucket: number, kind: number, horizon: num
   const at = (series.start + series.count) * stride;
   const { data } = series;
   data[at] = bucket;
-  data[at + 1] = 0;
-  data[at + 2] = 0;
-  data[at + 3] = 0;
-  data[at + 1 + kind]!++;
+  data[at + 1] = human;
+  data[at + 2] = bot;
+  data[at + 3] = suspicious;
   series.count++;
 }
 
-/** An out-of-order click: finds or inserts its bucket among the kept ones. */
-function addOlder(series: BucketSeries, bucket: number, kind: number, horizon: number, newest: number): boolean {
+/** Out-of-order clicks: finds or inserts their bucket among the kept ones. */
+function addOlder(series: BucketSeries, bucket: number, human: number, bot: number, suspicious: number, horizon: number, newest: number): boolean {
   if (bucket <= newest - horizon) return false;
   let index = series.start + series.count - 1;
   while (index >= series.start && series.data[index * stride]! > bucket) index--;
   if (index >= series.start && series.data[index * stride] === bucket) {
-    series.data[index * stride + 1 + kind]!++;
+    const at = index * stride;
+    series.data[at + 1]! += human;
+    series.data[at + 2]! += bot;
+    series.data[at + 3]! += suspicious;
     return true;
   }
   // Insert after `index`: shift the later entries one place right.
@@ -75,31 +77,37 @@ function addOlder(series: BucketSeries, bucket: number, kind: number, horizon: n
   const { data } = series;
   data.copyWithin(at + stride, at, (series.start + series.count) * stride);
   data[at] = bucket;
-  data[at + 1] = 0;
-  data[at + 2] = 0;
-  data[at + 3] = 0;
-  data[at + 1 + kind]!++;
+  data[at + 1] = human;
+  data[at + 2] = bot;
+  data[at + 3] = suspicious;
   series.count++;
   return true;
 }
 
 /**
- * Counts one click of `kind` in `bucket`. Returns false when the bucket is too old to keep (at or
- * before the newest bucket minus `horizon`): the click then counts only in the link's totals.
+ * Counts clicks of each kind in `bucket`. Returns false when the bucket is too old to keep (at or
+ * before the newest bucket minus `horizon`): the clicks then count only in the link's totals.
  */
-export function addToSeries(series: BucketSeries, bucket: number, kind: number, horizon: number): boolean {
+export function addCountsToSeries(series: BucketSeries, bucket: number, human: number, bot: number, suspicious: number, horizon: number): boolean {
   const { count } = series;
   if (count > 0) {
     const last = (series.start + count - 1) * stride;
     const newest = series.data[last]!;
     if (bucket === newest) {
-      series.data[last + 1 + kind]!++;
+      series.data[last + 1]! += human;
+      series.data[last + 2]! += bot;
+      series.data[last + 3]! += suspicious;
       return true;
     }
-    if (bucket < newest) return addOlder(series, bucket, kind, horizon, newest);
+    if (bucket < newest) return addOlder(series, bucket, human, bot, suspicious, horizon, newest);
   }
-  append(series, bucket, kind, horizon);
+  append(series, bucket, human, bot, suspicious, horizon);
   return true;
+}
+
+/** Counts one click of `kind` in `bucket` (see `addCountsToSeries`). */
+export function addToSeries(series: BucketSeries, bucket: number, kind: number, horizon: number): boolean {
+  return addCountsToSeries(series, bucket, kind === humanKind ? 1 : 0, kind === botKind ? 1 : 0, kind === suspiciousKind ? 1 : 0, horizon);
 }
 
 /** Calls `visit` for each kept bucket, oldest first. */

@@ -3,7 +3,7 @@
 // side), so a row is a partition's whole partial for its key. docs/counters.md describes the
 // layouts byte by byte.
 import { createHll, hllDecodeFrom, hllEncodedBytes, hllEncodeInto, type HllSketch } from '../sketch/index.js';
-import { addToSeries, createBucketSeries, forEachBucket, restoreBucket, type BucketSeries } from './bucket-series.js';
+import { addCountsToSeries, addToSeries, createBucketSeries, forEachBucket, restoreBucket, type BucketSeries } from './bucket-series.js';
 import { readVarint, varintBytes, writeVarint, type ByteReader } from './varint.js';
 
 export const minuteMs = 60_000;
@@ -27,8 +27,11 @@ const rowVersion = 1;
 /** One link's partial counters in one partition. */
 export interface LinkCounters {
   /**
-   * All-time clicks by kind (human, bot, suspicious: `clickKinds` order), then the earliest and the
-   * latest event time counted (0 while nothing is). One array, so a click touches one block of memory.
+   * All-time clicks by kind (human, bot, suspicious: `clickKinds` order), the earliest and the
+   * latest event time counted (0 while nothing is), then the open minute and the open quarter hour
+   * (bucket, or -1, and its three counts), not yet in their series. One array, so a click in the
+   * link's newest minute touches this block of memory only; `settleOpenBuckets` moves the open
+   * buckets into the series.
    */
   readonly numbers: Float64Array;
   readonly minutes: BucketSeries;
@@ -59,7 +62,7 @@ export interface VisitorSlice extends HllSketch {
 
 export function createLinkCounters(): LinkCounters {
   return {
-    numbers: new Float64Array(5),
+    numbers: Float64Array.of(0, 0, 0, 0, 0, -1, 0, 0, 0, -1, 0, 0, 0),
     minutes: createBucketSeries(),
     quarters: createBucketSeries(),
     dirty: false,
@@ -75,22 +78,41 @@ export function createVisitorSlice(hour: number, key: string): VisitorSlice {
   return { sparse, sparseCount, dense, hour, key, dirty: false, live: true, encoded: null };
 }
 
-/** Where `LinkCounters.numbers` keeps the earliest and the latest event time counted. */
+/** Where `LinkCounters.numbers` keeps the earliest and the latest event time counted, and the open buckets. */
 export const sinceAt = 3;
 export const newestAt = 4;
+const openMinuteAt = 5;
+const openQuarterAt = 9;
+/** The numbers a row stores: totals, since, newest. */
+const storedNumbers = 5;
 
-/** Counts one click in its bucket: the newest bucket inline (nearly every click), else the general path. */
-function bump(series: BucketSeries, bucket: number, kind: number, horizon: number): void {
-  const { count } = series;
-  if (count > 0) {
-    const last = (series.start + count - 1) * 4;
-    const { data } = series;
-    if (data[last] === bucket) {
-      data[last + 1 + kind]!++;
-      return;
-    }
-  }
-  addToSeries(series, bucket, kind, horizon);
+/** Moves an open bucket (at `numbers[at]`) into its series. */
+function settle(numbers: Float64Array, at: number, series: BucketSeries, horizon: number): void {
+  const bucket = numbers[at]!;
+  if (bucket < 0) return;
+  addCountsToSeries(series, bucket, numbers[at + 1]!, numbers[at + 2]!, numbers[at + 3]!, horizon);
+  numbers[at] = -1;
+  numbers[at + 1] = 0;
+  numbers[at + 2] = 0;
+  numbers[at + 3] = 0;
+}
+
+/** Moves the open minute and quarter hour into their series (before a row is encoded). */
+export function settleOpenBuckets(counters: LinkCounters): void {
+  settle(counters.numbers, openMinuteAt, counters.minutes, minuteBucketsKept);
+  settle(counters.numbers, openQuarterAt, counters.quarters, quarterBucketsKept);
+}
+
+/**
+ * A click outside the open bucket: a newer bucket closes the open one into the series and opens;
+ * an older one (out of order) goes straight to the series.
+ */
+function countOutside(numbers: Float64Array, at: number, series: BucketSeries, bucket: number, kind: number, horizon: number): void {
+  if (bucket > numbers[at]!) {
+    settle(numbers, at, series, horizon);
+    numbers[at] = bucket;
+    numbers[at + 1 + kind] = 1;
+  } else addToSeries(series, bucket, kind, horizon);
 }
 
 /** Counts one click of `kind` (see `clickKinds`) at `eventTimeMs`. */
@@ -100,8 +122,11 @@ export function countClick(counters: LinkCounters, eventTimeMs: number, kind: nu
   if (numbers[sinceAt] === 0 || eventTimeMs < numbers[sinceAt]!) numbers[sinceAt] = eventTimeMs;
   if (eventTimeMs > numbers[newestAt]!) numbers[newestAt] = eventTimeMs;
   const minute = Math.floor(eventTimeMs / minuteMs);
-  bump(counters.minutes, minute, kind, minuteBucketsKept);
-  bump(counters.quarters, Math.floor(minute / 15), kind, quarterBucketsKept);
+  if (minute === numbers[openMinuteAt]) numbers[openMinuteAt + 1 + kind]!++;
+  else countOutside(numbers, openMinuteAt, counters.minutes, minute, kind, minuteBucketsKept);
+  const quarter = Math.floor(minute / 15);
+  if (quarter === numbers[openQuarterAt]) numbers[openQuarterAt + 1 + kind]!++;
+  else countOutside(numbers, openQuarterAt, counters.quarters, quarter, kind, quarterBucketsKept);
 }
 
 /** The view key of a link's visitor slice: `<linkId>@<hour>`. */
@@ -141,15 +166,17 @@ function writeSeries(out: Uint8Array, offset: number, series: BucketSeries): num
   return position;
 }
 
+/** Encodes the link's row (settling its open buckets first). */
 export function encodeLinkCounters(counters: LinkCounters): Uint8Array {
+  settleOpenBuckets(counters);
   const { numbers } = counters;
   let size = 1 + seriesBytes(counters.minutes) + seriesBytes(counters.quarters);
-  for (const value of numbers) size += varintBytes(value);
+  for (let index = 0; index < storedNumbers; index++) size += varintBytes(numbers[index]!);
   const out = new Uint8Array(size);
   out[0] = rowVersion;
   let position = 1;
   // human, bot, suspicious, sinceMs, newestMs: the order of `numbers`.
-  for (const value of numbers) position = writeVarint(out, position, value);
+  for (let index = 0; index < storedNumbers; index++) position = writeVarint(out, position, numbers[index]!);
   position = writeSeries(out, position, counters.minutes);
   position = writeSeries(out, position, counters.quarters);
   if (position !== size) throw new RangeError(`a counters row came out ${position} bytes, not ${size}`);

@@ -6,7 +6,8 @@
 // registers and the same estimate; sparse only saves memory for the many small sets.
 //
 // Inputs are numeric keys below 2^53 (clickflow's address keys), hashed to 64 bits with two
-// murmur3 rounds: the top 12 bits pick the register, the other 52 give the rank.
+// murmur3 hashes (the second only when the first leaves the rank undecided): the top 12 bits pick
+// the register, the other 52 give the rank.
 import { assert } from '../../core/index.js';
 
 export const hllPrecision = 12;
@@ -53,15 +54,15 @@ function murmur2Words(low: number, high: number, seed: number): number {
   return fmix32(murmurRound(murmurRound(seed, low), high) ^ 8);
 }
 
-/** Hash of the key just added, kept here rather than in a returned object. */
+/** The key just hashed, and its first hash word: the register and the first 20 rank bits. */
+let hashedLow = 0;
+let hashedHigh = 0;
 let hashHigh = 0;
-let hashLow = 0;
 
 function hashKey(key: number): void {
-  const low = key >>> 0;
-  const high = ((key - low) / 4_294_967_296) >>> 0;
-  hashHigh = murmur2Words(low, high, 0x9747b28c);
-  hashLow = murmur2Words(low, high, 0x5bd1e995);
+  hashedLow = key >>> 0;
+  hashedHigh = ((key - hashedLow) / 4_294_967_296) >>> 0;
+  hashHigh = murmur2Words(hashedLow, hashedHigh, 0x9747b28c);
 }
 
 /** The register of the key just hashed. */
@@ -69,11 +70,14 @@ function registerOf(): number {
   return hashHigh >>> (32 - hllPrecision);
 }
 
-/** 1 + leading zeros of the 52 bits after the register bits (53 when all are zero). */
+/**
+ * 1 + leading zeros of the 52 bits after the register bits (53 when all are zero). The second
+ * hash word is needed only when the first word's 20 rank bits are all zero (one key in a million).
+ */
 function rankOf(): number {
   const rest = hashHigh << hllPrecision;
   if (rest !== 0) return Math.clz32(rest) + 1;
-  return Math.min(rankMax, 32 - hllPrecision + 1 + Math.clz32(hashLow));
+  return Math.min(rankMax, 32 - hllPrecision + 1 + Math.clz32(murmur2Words(hashedLow, hashedHigh, 0x5bd1e995)));
 }
 
 function toDense(sketch: HllSketch): Uint8Array {
