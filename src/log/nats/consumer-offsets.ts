@@ -4,7 +4,7 @@
 import { StringCodec } from 'nats';
 import { LogError, logUsageError } from '../errors.js';
 import { classified } from './nats-errors.js';
-import { checkConsumerName, checkPartition } from './request-checks.js';
+import { checkConsumerName, checkPartition } from '../request-checks.js';
 import type { NatsSession } from './session.js';
 
 export interface ConsumerOffsetStore {

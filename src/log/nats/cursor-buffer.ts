@@ -7,7 +7,7 @@ import { decodeBatch } from './batch-codec.js';
 import { natsLogError } from './nats-errors.js';
 import { indexOf, offsetAfter, offsetOf, sequenceOf } from './offsets.js';
 import type { Delivery } from './pull-consumer.js';
-import type { ReadBounds } from './request-checks.js';
+import type { ReadBounds } from '../request-checks.js';
 
 export interface BufferedMessage {
   sequence: number;

@@ -4,7 +4,7 @@
 import { limits } from '../../core/index.js';
 import type { RecordBatch } from '../types.js';
 import { createPartitionCursor, type CursorContext, type PartitionCursor } from './partition-cursor.js';
-import type { ReadBounds } from './request-checks.js';
+import type { ReadBounds } from '../request-checks.js';
 
 export interface CursorPool {
   read(partition: number, fromOffset: number, bounds: ReadBounds): Promise<RecordBatch>;

@@ -4,11 +4,11 @@ import { limits, namespaced, type Clock, type Logger } from '../../core/index.js
 import type { EventLog, PartitionStats } from '../types.js';
 import { createConsumerOffsetStore } from './consumer-offsets.js';
 import { createCursorPool } from './cursor-pool.js';
-import { createLifecycle } from './lifecycle.js';
+import { createLifecycle } from '../lifecycle.js';
 import { endOffsetOf, offsetOf } from './offsets.js';
 import { parseNatsLogOptions, type NatsLogOptions } from './options.js';
 import { createPublisher } from './publisher.js';
-import { checkAppend, checkPartition, checkRead } from './request-checks.js';
+import { checkAppend, checkPartition, checkRead } from '../request-checks.js';
 import { createRetentionCuts } from './retention-cuts.js';
 import { applyRetention } from './retention.js';
 import { createSemaphore } from './semaphore.js';
@@ -77,7 +77,10 @@ export async function createNatsLog(deps: NatsLogDeps, input: NatsLogOptions = {
     append: (partition, records, appendOptions) =>
       lifecycle.run(async () => {
         checkPartition(partition, options.partitions);
-        checkAppend(partition, records, appendOptions?.idempotencyKey, publisher.recordBytesMax);
+        checkAppend(partition, records, appendOptions?.idempotencyKey, {
+          bytesMax: publisher.recordBytesMax,
+          advice: "(one message of this NATS server; a record is never split across messages: raise the server's max_payload)",
+        });
         return publisher.append(partition, records, appendOptions?.idempotencyKey);
       }),
     read: (partition, fromOffset, readOptions = {}) =>

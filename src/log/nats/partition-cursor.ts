@@ -15,7 +15,7 @@ import { classified, natsLogError } from './nats-errors.js';
 import { endOffsetOf, offsetOf, sequenceOf } from './offsets.js';
 import { partitionSubject } from './options.js';
 import { createPullConsumer, type PullConsumer, type PullOutcome } from './pull-consumer.js';
-import type { ReadBounds } from './request-checks.js';
+import type { ReadBounds } from '../request-checks.js';
 import type { RetentionCuts } from './retention-cuts.js';
 import type { Semaphore } from './semaphore.js';
 import type { NatsSession } from './session.js';

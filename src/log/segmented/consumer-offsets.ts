@@ -8,7 +8,7 @@ import { limits } from '../../core/index.js';
 import { logUsageError } from '../errors.js';
 import { readWholeFile, writeFileDurably } from './file-io.js';
 import { pidExists } from './process-liveness.js';
-import { checkPartition } from './request-checks.js';
+import { checkPartition } from '../request-checks.js';
 import { consumerOffsetsCorruptError } from './segmented-errors.js';
 
 export interface ConsumerOffsetStore {

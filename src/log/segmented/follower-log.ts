@@ -14,12 +14,12 @@ import {
   type FollowedPartition,
 } from './followed-partition.js';
 import { createFollowWakeups } from './follow-wakeups.js';
-import { createLifecycle } from './lifecycle.js';
+import { createLifecycle } from '../lifecycle.js';
 import type { LogContext } from './log-context.js';
 import { readLogMetadata } from './log-metadata.js';
 import { partitionBytes, startOffset } from './partition-state.js';
 import { createReadWaiters, type ReadWaiters } from './read-waiters.js';
-import { checkPartition, checkRead, type ReadBounds } from './request-checks.js';
+import { checkPartition, checkRead, type ReadBounds } from '../request-checks.js';
 import { readCommitted } from './segment-reader.js';
 import { readOnlyError } from './segmented-errors.js';
 

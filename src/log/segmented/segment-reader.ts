@@ -7,7 +7,7 @@ import type { LogRecord, RecordBatch } from '../types.js';
 import { closeFile, openFile } from './file-io.js';
 import { scanFrames, type ScanResult } from './frame-scanner.js';
 import { findSegment, segmentEndOffset, startOffset, type Segment, type SegmentList } from './partition-state.js';
-import type { ReadBounds } from './request-checks.js';
+import type { ReadBounds } from '../request-checks.js';
 import { logCorruptError } from './segmented-errors.js';
 
 async function openSegment(state: SegmentList, segment: Segment, fromOffset: number): Promise<number> {

@@ -1,8 +1,16 @@
-// Checks of what callers pass in, before anything is sent: each bad value is a user-domain LogError
-// naming the problem, and a bad batch stores none of its records.
-import { limits } from '../../core/index.js';
-import { logUsageError } from '../errors.js';
-import type { ReadOptions } from '../types.js';
+// Checks of what callers pass in, shared by the log backends, before anything is stored or sent:
+// each bad value is a user-domain LogError naming the problem, and a bad batch stores none of its
+// records.
+import { limits } from '../core/index.js';
+import { logUsageError } from './errors.js';
+import type { ReadOptions } from './types.js';
+
+/** A backend's own bound on one record, below the contract's, and what to do about it. */
+export interface BackendRecordBound {
+  bytesMax: number;
+  /** Says where the bound comes from and how to raise it, after "a record here holds at most N bytes". */
+  advice: string;
+}
 
 export function checkPartition(partition: number, partitions: number): void {
   if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
@@ -10,11 +18,13 @@ export function checkPartition(partition: number, partitions: number): void {
   }
 }
 
-/**
- * `recordBytesMax` is the smaller of the contract's bound and what fits one message of this server
- * (its max_payload), since a record is never split across messages.
- */
-export function checkAppend(partition: number, records: readonly Uint8Array[], idempotencyKey: string | undefined, recordBytesMax: number): void {
+/** `backendBound`: a smaller bound of the backend's own (e.g. what fits one NATS message). */
+export function checkAppend(
+  partition: number,
+  records: readonly Uint8Array[],
+  idempotencyKey: string | undefined,
+  backendBound?: BackendRecordBound,
+): void {
   if (!Array.isArray(records)) throw logUsageError('records must be an array of byte arrays', partition);
   if (records.length > limits.logAppendRecordsMax) {
     throw logUsageError(`an append holds at most ${limits.logAppendRecordsMax} records; got ${records.length}`, partition);
@@ -26,11 +36,8 @@ export function checkAppend(partition: number, records: readonly Uint8Array[], i
     if (record.byteLength > limits.logRecordBytesMax) {
       throw logUsageError(`record ${i} is ${record.byteLength} bytes; a record holds at most ${limits.logRecordBytesMax} bytes`, partition);
     }
-    if (record.byteLength > recordBytesMax) {
-      throw logUsageError(
-        `record ${i} is ${record.byteLength} bytes; one message of this NATS server holds records of at most ${recordBytesMax} bytes (raise the server's max_payload)`,
-        partition,
-      );
+    if (backendBound !== undefined && record.byteLength > backendBound.bytesMax) {
+      throw logUsageError(`record ${i} is ${record.byteLength} bytes; a record here holds at most ${backendBound.bytesMax} bytes ${backendBound.advice}`, partition);
     }
     total += record.byteLength;
   }

@@ -1,6 +1,6 @@
-// Tracks the log's calls in progress so that close() can wait for them (appends above all), and
+// Shared by the log backends. Tracks the log's calls in progress so that close() can wait for them (appends above all), and
 // refuses calls once closing has begun.
-import { logClosedError } from '../errors.js';
+import { logClosedError } from './errors.js';
 
 export interface Lifecycle {
   readonly closing: boolean;
