@@ -3,7 +3,6 @@
 // over, and restarted; in the end the lake holds every click of the log exactly once (same count,
 // same ids, each (partition, offset) once), no temp file or spool is left, the committed manifest
 // names exactly the files on disk with their hashes, and the sealer records them all.
-import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,11 +13,11 @@ import { createLakeSealer, lakeManifestCodec, lakeManifestView } from '../../../
 import { archiverEnvironment, archiverJobName } from '../../../src/jobs/archiver/index.js';
 import { createSegmentedLog } from '../../../src/log/index.js';
 import { createSqliteStore, type LakeFileInput, type Store } from '../../../src/store/index.js';
-import { workerConfigVariable, type StreamWorkerConfig, type WorkerToParent } from '../../../src/stream/index.js';
+import type { StreamWorkerConfig } from '../../../src/stream/index.js';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir.js';
 import { click, listTree, readLake } from './lake-fixtures.js';
+import { seededRandom, sleep, startWorker } from '../../helpers/stream-worker-child.js';
 
-const workerMain = fileURLToPath(new URL('../../../src/stream/worker-main.ts', import.meta.url));
 const registryModule = fileURLToPath(new URL('../../../src/jobs/archiver/registry.ts', import.meta.url));
 const clock = createSystemClock();
 const logger = createSilentLogger();
@@ -26,57 +25,6 @@ const partitions = 4;
 const clicks = 150_000;
 const killRounds = 12;
 
-/** mulberry32, seeded: a failing run can be repeated with its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), state | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-interface Worker {
-  child: ChildProcess;
-  started: Promise<boolean>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Resolves after the worker's `count`-th commit (or when it exits). */
-  commits(count: number): Promise<void>;
-  stderr: () => string;
-}
-
-function startWorker(config: StreamWorkerConfig, environment: Record<string, string>): Worker {
-  const child = fork(workerMain, [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...environment, [workerConfigVariable]: JSON.stringify(config) },
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let committed = 0;
-  const waiting: { count: number; resolve: () => void }[] = [];
-  const started = new Promise<boolean>((resolve) => {
-    child.on('message', (message: WorkerToParent) => {
-      if (message.type === 'started') resolve(true);
-      if (message.type !== 'commit') return;
-      committed++;
-      for (const waiter of waiting.filter((entry) => entry.count <= committed)) waiter.resolve();
-    });
-    void exited.then(() => resolve(false));
-  });
-  const commits = (count: number) =>
-    new Promise<void>((resolve) => {
-      if (committed >= count) resolve();
-      else waiting.push({ count, resolve });
-      void exited.then(() => resolve());
-    });
-  return { child, started, exited, commits, stderr: () => stderr };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function manifest(store: Store): Promise<LakeFileInput[]> {
   const entries: LakeFileInput[] = [];

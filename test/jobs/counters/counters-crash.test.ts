@@ -5,7 +5,6 @@
 // the ground truth counted from the log itself, exactly: totals, the human / bot split, every
 // minute and quarter-hour bucket; and its visitor sketch has exactly the registers of the link's
 // addresses.
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +17,10 @@ import { createHll, hllAdd, hllMergeInto, hllRegisterCount } from '../../../src/
 import { createLoadGenerator, toClickEvents } from '../../../src/loadgen/index.js';
 import { createSegmentedLog } from '../../../src/log/index.js';
 import { createSqliteStore, type Store, type ViewRow } from '../../../src/store/index.js';
-import { workerConfigVariable, type StreamWorkerConfig, type WorkerToParent } from '../../../src/stream/index.js';
+import type { StreamWorkerConfig } from '../../../src/stream/index.js';
 import { slicesOf } from './counter-fixtures.js';
+import { seededRandom, sleep, startWorker } from '../../helpers/stream-worker-child.js';
 
-const workerMain = fileURLToPath(new URL('../../../src/stream/worker-main.ts', import.meta.url));
 const registryModule = fileURLToPath(new URL('../../../src/jobs/counters/registry.ts', import.meta.url));
 const clock = createSystemClock();
 const logger = createSilentLogger();
@@ -29,44 +28,6 @@ const partitions = 4;
 const clicks = 200_000;
 const killRounds = 24;
 
-/** mulberry32, seeded: a failing run can be repeated with its seed (CRASH_SEED). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), state | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-interface Worker {
-  child: ChildProcess;
-  started: Promise<boolean>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr: () => string;
-}
-
-function startWorker(config: StreamWorkerConfig): Worker {
-  const child = fork(workerMain, [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, [workerConfigVariable]: JSON.stringify(config) },
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const started = new Promise<boolean>((resolve) => {
-    child.on('message', (message: WorkerToParent) => {
-      if (message.type === 'started') resolve(true);
-    });
-    void exited.then(() => resolve(false));
-  });
-  return { child, started, exited, stderr: () => stderr };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What every link's merged counters must be, counted from the log's records one by one. */
 interface LinkTruth {
