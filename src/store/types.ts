@@ -7,6 +7,11 @@
 // `limits.storeListMax`) and paged by an opaque cursor. Reads that a tenant makes go through
 // account-scoped methods that take the account id, so a key of one account can never reach
 // another account's rows.
+import type { BatchViewRepository } from './batch-view-types.js';
+import type { DigestRepository, InvoiceRepository } from './billing-types.js';
+
+export type { BatchViewRepository } from './batch-view-types.js';
+export type { DigestRepository, InvoiceRepository } from './billing-types.js';
 
 import type { ErrorDomain } from '../core/index.js';
 
@@ -637,6 +642,9 @@ export interface Store {
   readonly batchRuns: BatchRunRepository;
   readonly batchAlerts: BatchAlertRepository;
   readonly lakeSeals: LakeSealRepository;
+  readonly batchViews: BatchViewRepository;
+  readonly digests: DigestRepository;
+  readonly invoices: InvoiceRepository;
   /** Brings the schema up to date; safe to run any number of times, also concurrently. */
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;

@@ -10,6 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSilentLogger, createTestClock } from '../../src/core/index.js';
 import { runStoreConformance, seedTenant } from '../../src/store/conformance.js';
 import { createSqliteStore, type MigrationReport, type Store } from '../../src/store/index.js';
+import { latestVersion, migrations } from '../../src/store/sqlite/migrations.js';
+
+const allVersions = migrations.map((migration) => migration.version);
 
 async function tempFolder(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'clickflow-store-'));
@@ -60,8 +63,8 @@ describe('SQLite store specifics', () => {
 
   it('reports every version applied on a fresh file and nothing on the next call; uses WAL', async () => {
     const { store, path } = await open({ autoMigrate: false });
-    expect(await store.migrate()).toEqual({ applied: [1, 2, 3, 4], current: 4 });
-    expect(await store.migrate()).toEqual({ applied: [], current: 4 });
+    expect(await store.migrate()).toEqual({ applied: allVersions, current: latestVersion });
+    expect(await store.migrate()).toEqual({ applied: [], current: latestVersion });
     const db = new Database(path, { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -121,12 +124,12 @@ describe('SQLite concurrent migration', () => {
       const results = await Promise.all(workers.map((worker) => worker.done));
       for (const result of results) expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
       const reports = results.map((result) => JSON.parse(result.stdout.split('\n')[1]!) as MigrationReport);
-      expect(reports.filter((report) => report.applied.length > 0)).toEqual([{ applied: [1, 2, 3, 4], current: 4 }]);
+      expect(reports.filter((report) => report.applied.length > 0)).toEqual([{ applied: allVersions, current: latestVersion }]);
       expect(reports.every((report) => report.current === 4)).toBe(true);
 
       const db = new Database(path, { readonly: true });
       try {
-        expect(db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1, 2, 3, 4]);
+        expect(db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual(allVersions);
         expect(db.prepare('SELECT count(*) FROM plans').pluck().get()).toBe(3);
         // SQLite's own tables (sqlite_sequence, statistics) aside, each table exists once.
         const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name").pluck().all();

@@ -6,6 +6,8 @@ import { assert, type Clock, type Logger } from '../../core/index.js';
 import { defaultPlans } from '../default-plans.js';
 import type { MigrationReport } from '../types.js';
 import type { SqliteDatabase } from './database.js';
+import { batchViewsMigration } from './migration-5-batch-views.js';
+import { billingMigration } from './migration-6-billing.js';
 
 export interface SqliteMigration {
   version: number;
@@ -289,6 +291,8 @@ export const migrations: readonly SqliteMigration[] = [
       db.exec(schemaV4);
     },
   },
+  batchViewsMigration,
+  billingMigration,
 ];
 
 for (let i = 1; i < migrations.length; i++) {

@@ -7,6 +7,8 @@ import { createSqliteAccounts } from './accounts.js';
 import { createSqliteApiKeys } from './api-keys.js';
 import { createSqliteBatchAlerts } from './batch-alerts.js';
 import { createSqliteBatchRuns } from './batch-runs.js';
+import { createSqliteBatchViews } from './batch-views.js';
+import { createSqliteDigests, createSqliteInvoices } from './billing.js';
 import { createContext, openDatabase, retryWhileBusy } from './database.js';
 import { createSqliteDeadLetters } from './dead-letters.js';
 import { createSqliteLakeSeals } from './lake-seals.js';
@@ -89,6 +91,9 @@ export function createSqliteStore(deps: SqliteStoreDeps, input: SqliteStoreOptio
     batchRuns: createSqliteBatchRuns(context),
     batchAlerts: createSqliteBatchAlerts(context, options.batchAlertsMax),
     lakeSeals: createSqliteLakeSeals(context),
+    batchViews: createSqliteBatchViews(context),
+    digests: createSqliteDigests(context),
+    invoices: createSqliteInvoices(context),
     migrate: () => context.run(runMigrations),
     async close() {
       if (!db.open) return;
