@@ -1,6 +1,8 @@
 // The serve layer's public names: the HTTP serving role and its pieces that other roles reuse.
 export { createServing } from './serving.js';
-export type { Serving, ServingConfig, ServingDeps } from './serving.js';
+export type { Serving, ServingConfig, ServingDeps, RouteRegistrar } from './serving.js';
+export type { ServingServices, StreamJobStatus } from './services.js';
+export { registerQueryRoutes } from './query/index.js';
 export { createApp } from './app.js';
 export type { AppDeps, AppOptions } from './app.js';
 export { createAuthenticator } from './auth.js';
@@ -14,3 +16,13 @@ export { registerCounterRoutes } from './counter-routes.js';
 export type { CounterRoutesDeps } from './counter-routes.js';
 export type { CounterReport } from './counter-report.js';
 export type { CounterStreamOptions } from './counter-stream.js';
+export { registerFraudRoutes } from './fraud-routes.js';
+export type { FraudRoutesDeps } from './fraud-routes.js';
+export { createFraudLive } from './fraud-live.js';
+export type { FraudLive, FraudLiveDeps } from './fraud-live.js';
+export { createFraudAlertHub } from './fraud-alerts.js';
+export type { FraudAlertHub, FraudAlertsOptionsInput } from './fraud-alerts.js';
+export { createVerdictTable } from './fraud-verdict-table.js';
+export type { VerdictTable, VerdictTableOptions } from './fraud-verdict-table.js';
+export { createFraudWebhook } from './fraud-webhook.js';
+export type { FraudWebhook } from './fraud-webhook.js';

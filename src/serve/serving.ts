@@ -6,7 +6,9 @@ import type { LinkOwnership } from '../events/index.js';
 import { parseClickValidationPolicy } from '../events/index.js';
 import type { ImportPreparer, Ingestor, SlugResolver, UserAgentClass } from '../ingest/index.js';
 import { createInProcessPreparer, createIngestPool } from '../ingest/index.js';
+import type { Hono } from 'hono';
 import type { Link, Store } from '../store/index.js';
+import type { ServeEnv } from './app-env.js';
 import { createApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import { createClientAddressResolver } from './client-address.js';
@@ -41,6 +43,9 @@ export interface ServingConfig {
   /** Ingest worker threads (default: one per available core). */
   ingestWorkers?: number;
 }
+
+/** Adds routes to the API app before the server starts (query API, fraud, counters, dashboard). */
+export type RouteRegistrar = (app: Hono<ServeEnv>) => void;
 
 export interface Serving {
   url: string;
@@ -84,7 +89,7 @@ async function createPreparer(deps: ServingDeps, config: ServingConfig, linkCach
   );
 }
 
-export async function createServing(deps: ServingDeps, config: ServingConfig, operatorToken: string): Promise<Serving> {
+export async function createServing(deps: ServingDeps, config: ServingConfig, operatorToken: string, routes: readonly RouteRegistrar[] = []): Promise<Serving> {
   const { store, clock, logger } = deps;
   const linkCache = createLinkCache(
     { store, clock, logger },
@@ -112,6 +117,7 @@ export async function createServing(deps: ServingDeps, config: ServingConfig, op
   const ingest = createIngestRoute({ store, ingestor: deps.ingestor, preparer, authenticator, clock, logger });
   let ready = false;
   const app = createApp({ store, authenticator, logger, isReady: () => ready }, { managementBodyBytesMax: limits.managementBodyBytesMax });
+  for (const register of routes) register(app);
   const server = await startServer({ app, redirect, ingest, logger }, { port: config.port, host: config.host }).catch(async (error: unknown) => {
     linkCache.close();
     await preparer.close();
