@@ -10,8 +10,16 @@
 import type { BatchViewRepository } from './batch-view-types.js';
 import type { DigestRepository, InvoiceRepository } from './billing-types.js';
 
-export type { BatchViewRepository } from './batch-view-types.js';
-export type { DigestRepository, InvoiceRepository } from './billing-types.js';
+export type {
+  BatchViewRepository,
+  BatchLinkSlice,
+  BatchBreakdownRow,
+  BatchBreakdownDimension,
+  BatchHourView,
+  BatchHourPublication,
+  ClassCounts,
+} from './batch-view-types.js';
+export type { DigestRepository, DigestSend, InvoiceRepository, InvoiceSummary } from './billing-types.js';
 
 import type { ErrorDomain } from '../core/index.js';
 
