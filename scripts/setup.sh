@@ -21,6 +21,8 @@ clickflow_setup() {
   if [ "$purpose" = "test" ]; then
     local missing=()
     command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+    # The dashboard's browser test drives Debian's Chromium through playwright-core.
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
   fi
   if [ ! -d node_modules ]; then
