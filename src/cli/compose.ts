@@ -1,17 +1,42 @@
 // Composition of the embedded pipeline: the one place where backends, clock and logger are built
-// and handed to every role (CONVENTIONS.md rule 11).
+// and handed to every role (CONVENTIONS.md rule 11). `startPipeline` runs, in one process tree:
+// ingest and the HTTP server (redirects, ingest API, query API, dashboard) in this process; the
+// speed layer (fraud + counters) and the archiver as stream worker processes; the lake sealer and
+// the batch orchestrator in this process.
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Clock, Logger } from '../core/index.js';
-import { namespaced } from '../core/index.js';
+import { errorMessage, namespaced } from '../core/index.js';
+import { hourLabel, openLake, createLakeSealer, type Lake, type LakeSealer } from '../batch/index.js';
 import { createEventIdGenerator } from '../events/index.js';
 import { createIngestor, createUserAgentClassifier } from '../ingest/index.js';
+import { archiverEnvironment, archiverJobName, archiverWorkerOptions } from '../jobs/archiver/index.js';
+import { speedJobName } from '../jobs/counters/index.js';
 import type { EventLog } from '../log/index.js';
 import { createNatsLog, createSegmentedLog } from '../log/index.js';
+import { createOrchestrator, createWebhookAlertSender, type Orchestrator } from '../orchestrator/index.js';
 import type { Store } from '../store/index.js';
 import { createSqliteStore } from '../store/index.js';
-import { createServing, type Serving } from '../serve/index.js';
+import {
+  createCounterViews,
+  createFraudAlertHub,
+  createFraudLive,
+  createFraudWebhook,
+  createServing,
+  createVerdictTable,
+  registerCounterRoutes,
+  registerFraudRoutes,
+  registerQueryRoutes,
+  type RouteRegistrar,
+  type Serving,
+  type ServingServices,
+  type StreamJobStatus,
+} from '../serve/index.js';
+import { startStreamWorkers, type StreamMetrics, type StreamSupervisor, type WorkerLogConfig, type WorkerToParent } from '../stream/index.js';
+import { registerDashboard } from '../web/index.js';
+import { batchJobs } from './batch-jobs.js';
 import type { Config } from './config.js';
 
 export interface Pipeline {
@@ -34,14 +59,27 @@ export async function openLog(config: Config, deps: { clock: Clock; logger: Logg
   );
 }
 
+export function storePathOf(config: Config): string {
+  return path.join(config.dataDir, 'clickflow.sqlite');
+}
+
 export async function openStore(config: Config, deps: { clock: Clock; logger: Logger }): Promise<Store> {
   await mkdir(config.dataDir, { recursive: true });
-  const store = createSqliteStore(
-    { clock: deps.clock, logger: deps.logger },
-    { path: path.join(config.dataDir, 'clickflow.sqlite') },
-  );
+  const store = createSqliteStore({ clock: deps.clock, logger: deps.logger }, { path: storePathOf(config) });
   await store.migrate();
   return store;
+}
+
+/** The lake and the orchestrator with every batch job declared, for `clickflow start` and `clickflow batch`. */
+export function openOrchestrator(config: Config, deps: { store: Store; clock: Clock; logger: Logger }): { lake: Lake; orchestrator: Orchestrator } {
+  const lake = openLake({ dir: path.join(config.dataDir, 'lake'), store: deps.store });
+  const logger = namespaced(deps.logger, 'batch');
+  const alerts = config.alertWebhookUrl ? createWebhookAlertSender({ clock: deps.clock, logger }, { url: config.alertWebhookUrl }) : undefined;
+  const orchestrator = createOrchestrator(
+    { store: deps.store, clock: deps.clock, logger, alerts },
+    { jobs: batchJobs({ store: deps.store, lake, clock: deps.clock, logger }, config) },
+  );
+  return { lake, orchestrator };
 }
 
 /** The operator token: configured, or generated once into the data folder (readable by its owner only). */
@@ -58,42 +96,177 @@ async function operatorToken(config: Config): Promise<{ token: string; path: str
   }
 }
 
+function workerLogConfig(config: Config): WorkerLogConfig {
+  if (config.logBackend === 'segmented') return { kind: 'segmented', dir: path.join(config.dataDir, 'log'), partitions: config.partitions };
+  const module = fileURLToPath(new URL(`./nats-worker-log${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+  return { kind: 'module', module, partitions: config.partitions, options: { servers: config.natsUrl, partitions: config.partitions } };
+}
+
+/** What the serving process keeps of each stream job: workers' latest metrics and the last commit. */
+interface StreamJobTrack {
+  supervisor: StreamSupervisor;
+  metrics: Map<number, StreamMetrics>;
+  lastCommitAtMs: number | null;
+}
+
+/** Stops everything started so far, in reverse order, logging (not throwing) what fails. */
+async function stopAll(stops: (() => Promise<void>)[], logger: Logger): Promise<void> {
+  for (const stop of stops.reverse()) {
+    try {
+      await stop();
+    } catch (error) {
+      logger.error({ err: errorMessage(error) }, 'error while stopping a role');
+    }
+  }
+}
+
 export async function startPipeline(config: Config, deps: { clock: Clock; logger: Logger }): Promise<Pipeline> {
   const { clock, logger } = deps;
   await mkdir(config.dataDir, { recursive: true });
-  const log = await openLog(config, deps);
-  const store = await openStore(config, deps);
-  const admin = await operatorToken(config);
-  const ingestor = createIngestor(
-    { log, clock, logger: namespaced(logger, 'ingest') },
-    { dedupeIdsMax: 4_000_000, dedupeWindowMs: 10 * 60_000 },
-  );
-  const restored = await ingestor.restoreDedupe();
-  logger.info({ restored }, 'dedupe window restored from the log');
-  let serving: Serving | undefined;
+  const stops: (() => Promise<void>)[] = [];
   try {
-    serving = await createServing(
+    const log = await openLog(config, deps);
+    stops.push(() => log.close());
+    const store = await openStore(config, deps);
+    stops.push(() => store.close());
+    const admin = await operatorToken(config);
+    const ingestor = createIngestor(
+      { log, clock, logger: namespaced(logger, 'ingest') },
+      { dedupeIdsMax: 4_000_000, dedupeWindowMs: 10 * 60_000 },
+    );
+    stops.push(async () => ingestor.close());
+    const restored = await ingestor.restoreDedupe();
+    logger.info({ restored }, 'dedupe window restored from the log');
+
+    // The speed layer's serving side: counters views fed by worker commits, fraud verdicts and alerts
+    // fed by live messages.
+    const counterViews = createCounterViews({ store, clock, logger: namespaced(logger, 'serve.counters') });
+    const fraudTable = createVerdictTable();
+    const fraudAlerts = createFraudAlertHub({ clock, logger: namespaced(logger, 'serve.fraud') });
+    stops.push(async () => fraudAlerts.close());
+    const fraudWebhook = config.fraudWebhookUrl
+      ? createFraudWebhook({ clock, logger: namespaced(logger, 'serve.fraud.webhook') }, { url: config.fraudWebhookUrl, secret: config.fraudWebhookSecret })
+      : undefined;
+    if (fraudWebhook) stops.push(() => fraudWebhook.close());
+    const fraudLive = createFraudLive({ table: fraudTable, alerts: fraudAlerts, webhook: fraudWebhook, clock, logger: namespaced(logger, 'serve.fraud') });
+
+    const tracks = new Map<string, StreamJobTrack>();
+    const onMessage = (job: string) => (worker: number, message: WorkerToParent) => {
+      const track = tracks.get(job);
+      if (message.type === 'commit') {
+        counterViews.applyCommitted(message.update);
+        if (track) {
+          track.metrics.set(worker, message.metrics);
+          track.lastCommitAtMs = clock.nowMs();
+        }
+      } else if (message.type === 'live') {
+        for (const live of message.messages) fraudLive.apply(live);
+      }
+    };
+    const storePath = storePathOf(config);
+    const lakeDir = path.join(config.dataDir, 'lake');
+    if (config.stream) {
+      const workerLog = workerLogConfig(config);
+      const speed = startStreamWorkers(
+        { clock, logger, onMessage: onMessage(speedJobName) },
+        {
+          job: speedJobName,
+          registryModule: fileURLToPath(new URL(`./speed-registry${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url)),
+          log: workerLog,
+          storePath,
+          workers: config.streamWorkers,
+          logLevel: config.logLevel,
+        },
+      );
+      tracks.set(speedJobName, { supervisor: speed, metrics: new Map(), lastCommitAtMs: null });
+      stops.push(() => speed.stop());
+      // Forked workers inherit the environment: the archiver's options travel in it.
+      Object.assign(process.env, archiverEnvironment({ lakeDir }));
+      const archiver = startStreamWorkers(
+        { clock, logger, onMessage: onMessage(archiverJobName) },
+        {
+          job: archiverJobName,
+          registryModule: fileURLToPath(new URL(`../jobs/archiver/registry${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url)),
+          log: workerLog,
+          storePath,
+          workers: 1,
+          worker: archiverWorkerOptions,
+          logLevel: config.logLevel,
+        },
+      );
+      tracks.set(archiverJobName, { supervisor: archiver, metrics: new Map(), lastCommitAtMs: null });
+      stops.push(() => archiver.stop());
+    }
+
+    let orchestrator: Orchestrator | undefined;
+    let sealer: LakeSealer | undefined;
+    if (config.batch) {
+      const batch = openOrchestrator(config, { store, clock, logger });
+      const running = batch.orchestrator;
+      orchestrator = running;
+      const hourlyJob = running.jobs.find((job) => job.name === 'hourly');
+      sealer = createLakeSealer(
+        {
+          store,
+          clock,
+          logger: namespaced(logger, 'batch.sealer'),
+          // Late clicks for a sealed hour: rebuild it, and what reads it downstream.
+          onReopen: async (seal) => {
+            if (hourlyJob) await running.reopen(hourlyJob.name, hourLabel(seal.hourStartMs));
+          },
+        },
+        { partitions: config.partitions },
+      );
+      sealer.start();
+      const startedSealer = sealer;
+      stops.push(() => startedSealer.stop());
+      await running.start();
+      stops.push(() => running.stop());
+    }
+
+    const services: ServingServices = {
+      store,
+      log,
+      clock,
+      logger: namespaced(logger, 'serve'),
+      dataDir: config.dataDir,
+      counterViews,
+      fraudTable,
+      fraudAlerts,
+      orchestrator,
+      streamJobs: (): StreamJobStatus[] =>
+        [...tracks].map(([job, track]) => ({
+          job,
+          workers: track.supervisor.workers(),
+          metrics: [...track.metrics.values()],
+          lastCommitAtMs: track.lastCommitAtMs,
+        })),
+    };
+    const routes: RouteRegistrar[] = [
+      (app) => registerCounterRoutes(app, { store, counterViews, clock, logger: services.logger }),
+      (app) => registerFraudRoutes(app, { table: fraudTable, alerts: fraudAlerts }),
+      (app) => registerQueryRoutes(app, services),
+      (app) => registerDashboard(app, services),
+    ];
+    const serving: Serving = await createServing(
       { store, ingestor, clock, logger: namespaced(logger, 'serve'), nextEventId: createEventIdGenerator(clock), classifyUserAgent: createUserAgentClassifier(10_000) },
       config,
       admin.token,
+      routes,
     );
+    services.redirectStats = () => serving.redirectStats();
+    // The server stops first (no new clicks), then the roles behind it.
+    stops.push(() => serving.close());
+    return {
+      url: serving.url,
+      port: serving.port,
+      adminTokenPath: admin.path,
+      log,
+      store,
+      stop: () => stopAll(stops, logger),
+    };
   } catch (error) {
-    ingestor.close();
-    await Promise.allSettled([log.close(), store.close()]);
+    await stopAll(stops, logger);
     throw error;
   }
-  const running = serving;
-  return {
-    url: running.url,
-    port: running.port,
-    adminTokenPath: admin.path,
-    log,
-    store,
-    async stop() {
-      await running.close();
-      ingestor.close();
-      await log.close();
-      await store.close();
-    },
-  };
 }

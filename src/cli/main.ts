@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { createLogger, createSystemClock } from '../core/index.js';
 import { registerAdminCommands } from './admin-commands.js';
-import { openStore } from './compose.js';
+import { registerBatchCommands } from './batch-commands.js';
+import { openOrchestrator, openStore } from './compose.js';
 import { loadConfig } from './config.js';
 import { registerLoadgenCommand } from './loadgen-command.js';
 import { registerStartCommand } from './start-command.js';
@@ -20,6 +21,14 @@ export function buildProgram(): Command {
   // Management commands work on the store in the data folder (CLICKFLOW_DATA_DIR, default ./data).
   registerAdminCommands(program, () => openStore(loadConfig({}), { clock: createSystemClock(), logger: createLogger({ level: 'warn' }) }));
   registerLoadgenCommand(program);
+  // Batch commands run beside a running pipeline on the same store: only what they are asked for.
+  registerBatchCommands(program, async () => {
+    const config = loadConfig({});
+    const deps = { clock: createSystemClock(), logger: createLogger({ level: 'warn' }) };
+    const store = await openStore(config, deps);
+    const { orchestrator } = openOrchestrator(config, { store, ...deps });
+    return { orchestrator, close: () => store.close() };
+  });
   return program;
 }
 
