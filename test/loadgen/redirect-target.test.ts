@@ -30,7 +30,7 @@ describe('loadgen redirect target against the serving stack', () => {
   beforeAll(async () => {
     dir = await makeTempDir('clickflow-loadgen-redirect-');
     const config = loadConfig(
-      { dataDir: dir.path, port: '0', host: '127.0.0.1', adminToken: operatorToken, groupCommitIntervalMs: '1', trustedProxies: '127.0.0.0/8,::1/128', countryHeader: 'cf-ipcountry' },
+      { stream: false, batch: false, dataDir: dir.path, port: '0', host: '127.0.0.1', adminToken: operatorToken, groupCommitIntervalMs: '1', trustedProxies: '127.0.0.0/8,::1/128', countryHeader: 'cf-ipcountry' },
       {},
     );
     pipeline = await startPipeline(config, { clock: createSystemClock(), logger: createSilentLogger() });
