@@ -33,7 +33,7 @@ async function startBare(): Promise<void> {
 async function startClickflow(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-serve-'));
   const config = loadConfig(
-      { stream: false, batch: false, dataDir, port: '0', host: '127.0.0.1', durableRedirects: process.env.BENCH_DURABLE !== 'false', groupCommitIntervalMs: process.env.BENCH_GROUP_COMMIT_MS },
+    { stream: false, batch: false, dataDir, port: '0', host: '127.0.0.1', durableRedirects: process.env.BENCH_DURABLE !== 'false', groupCommitIntervalMs: process.env.BENCH_GROUP_COMMIT_MS },
     {},
   );
   const pipeline = await startPipeline(config, { clock: createSystemClock(), logger: createSilentLogger() });

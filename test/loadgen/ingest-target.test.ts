@@ -16,8 +16,7 @@ describe('loadgen ingest target against the serving stack', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir('clickflow-loadgen-');
-    const config = loadConfig(
-      { stream: false, batch: false, dataDir: dir.path, port: '0', host: '127.0.0.1', adminToken: operatorToken, groupCommitIntervalMs: '1' }, {});
+    const config = loadConfig({ stream: false, batch: false, dataDir: dir.path, port: '0', host: '127.0.0.1', adminToken: operatorToken, groupCommitIntervalMs: '1' }, {});
     pipeline = await startPipeline(config, { clock: createSystemClock(), logger: createSilentLogger() });
   });
 

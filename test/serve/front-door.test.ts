@@ -36,8 +36,7 @@ describe('front door', () => {
   let world: { accountId: string; manage: string; write: string; userId: string; linkId: string };
 
   const start = async () => {
-    const config = loadConfig(
-      { stream: false, batch: false, dataDir: dir, port: '0', host: '127.0.0.1', partitions: '4' }, {});
+    const config = loadConfig({ stream: false, batch: false, dataDir: dir, port: '0', host: '127.0.0.1', partitions: '4' }, {});
     pipeline = await startPipeline(config, { clock: createSystemClock(), logger: createSilentLogger() });
     operator = (await readFile(path.join(dir, 'admin-token'), 'utf8')).trim();
   };

@@ -52,8 +52,7 @@ describe('ingest fuzz', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'clickflow-fuzz-'));
-    pipeline = await startPipeline(loadConfig(
-      { stream: false, batch: false, dataDir: dir, port: '0', host: '127.0.0.1', partitions: '2' }, {}), {
+    pipeline = await startPipeline(loadConfig({ stream: false, batch: false, dataDir: dir, port: '0', host: '127.0.0.1', partitions: '2' }, {}), {
       clock: createSystemClock(),
       logger: createSilentLogger(),
     });
