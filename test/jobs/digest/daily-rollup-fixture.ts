@@ -1,0 +1,153 @@
+// Daily rollup outputs for the digest and billing tests, built from clicks the test generates:
+// the zone, zone-visitors and utc Parquet files of docs/batch-contract.md, written with real
+// DuckDB, plus a `daily` orchestrator job that writes them for a day, so a change to a day's
+// clicks re-opens it and flows downstream. Expected numbers are computed from the same clicks in
+// plain TypeScript, independently of the SQL under test.
+import { createHash } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { combineHashes, dayPartitions, hashFile, type JobDefinition } from '../../../src/orchestrator/index.js';
+
+export type ClickClass = 'human' | 'bot' | 'suspicious';
+
+/** One click as the rollups see it; `day` is the owner's local day (zone files) and the UTC day (utc files) alike. */
+export interface FixtureClick {
+  day: string;
+  accountId: string;
+  userId: string;
+  linkId: string;
+  cls: ClickClass;
+  country: string;
+  referrer: string;
+  device: string;
+  ip: string;
+  /** A repeat of an event id already counted (a client retry). */
+  duplicate: boolean;
+}
+
+/** A small deterministic random source (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface ClickShape {
+  accountId: string;
+  userId: string;
+  linkId: string;
+}
+
+/** `count` clicks of one link on one day, spread over classes, countries, referrers, devices and a pool of IPs. */
+export function generateClicks(random: () => number, day: string, owner: ClickShape, count: number, ipPool = 40): FixtureClick[] {
+  const countries = ['DE', 'US', 'FR', 'BR', ''];
+  const referrers = ['', 'google.com', 't.co', 'news.example'];
+  const devices = ['desktop', 'mobile', 'tablet'];
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * random() * values.length)]!;
+  const clicks: FixtureClick[] = [];
+  for (let i = 0; i < count; i++) {
+    const roll = random();
+    clicks.push({
+      day,
+      ...owner,
+      cls: roll < 0.08 ? 'suspicious' : roll < 0.15 ? 'bot' : 'human',
+      country: pick(countries),
+      referrer: pick(referrers),
+      device: pick(devices),
+      ip: `10.0.${Math.floor(random() * 4)}.${Math.floor(random() * ipPool)}`,
+      duplicate: random() < 0.05,
+    });
+  }
+  return clicks;
+}
+
+const zoneSql = `SELECT account_id, user_id, link_id, class, country, referrer_host, device,
+  count(*) FILTER (WHERE NOT duplicate)::BIGINT AS clicks, count(*) FILTER (WHERE duplicate)::BIGINT AS duplicates
+  FROM clicks GROUP BY ALL ORDER BY ALL`;
+const visitorsSql = `SELECT account_id, user_id, link_id, class, count(DISTINCT ip) FILTER (WHERE NOT duplicate)::BIGINT AS visitors
+  FROM clicks GROUP BY ALL HAVING visitors > 0 ORDER BY ALL`;
+const utcSql = `SELECT account_id, user_id, link_id, class,
+  count(*) FILTER (WHERE NOT duplicate)::BIGINT AS clicks, count(*) FILTER (WHERE duplicate)::BIGINT AS duplicates
+  FROM clicks GROUP BY ALL ORDER BY ALL`;
+
+/** Writes `<day>.zone.parquet`, `<day>.zone-visitors.parquet` and `<day>.utc.parquet` into `dir`. */
+export async function writeDailyFiles(dir: string, day: string, clicks: readonly FixtureClick[]): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const json = join(dir, `.${day}.clicks.json`);
+  const rows = clicks.filter((click) => click.day === day).map((click) => ({
+    account_id: click.accountId, user_id: click.userId, link_id: click.linkId, class: click.cls, country: click.country,
+    referrer_host: click.referrer, device: click.device, ip: click.ip, duplicate: click.duplicate,
+  }));
+  await writeFile(json, JSON.stringify(rows));
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const connection = await instance.connect();
+  try {
+    const columns = "{account_id: 'VARCHAR', user_id: 'VARCHAR', link_id: 'VARCHAR', class: 'VARCHAR', country: 'VARCHAR', referrer_host: 'VARCHAR', device: 'VARCHAR', ip: 'VARCHAR', duplicate: 'BOOLEAN'}";
+    await connection.run(`CREATE TABLE clicks AS SELECT * FROM read_json('${json}', format = 'array', columns = ${columns})`);
+    const paths: string[] = [];
+    for (const [suffix, sql] of [['zone', zoneSql], ['zone-visitors', visitorsSql], ['utc', utcSql]] as const) {
+      const path = join(dir, `${day}.${suffix}.parquet`);
+      await connection.run(`COPY (${sql}) TO '${path}' (FORMAT parquet, COMPRESSION zstd)`);
+      paths.push(path);
+    }
+    return paths;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    await rm(json, { force: true });
+  }
+}
+
+/** A stand-in for the daily rollup job: writes the day's files from `clicks()` (read at each run). */
+export function fixtureDailyJob(dataDir: string, clicks: () => readonly FixtureClick[]): JobDefinition {
+  return {
+    name: 'daily',
+    partitions: dayPartitions,
+    retry: { retries: 0 },
+    async run(context) {
+      const paths = await writeDailyFiles(join(dataDir, 'rollups', 'daily'), context.partition, clicks());
+      const hashes = await Promise.all(paths.map(async (path) => (await hashFile(path)).hash));
+      return { outputHash: combineHashes(hashes), outputs: paths.map((location) => ({ location })) };
+    },
+  };
+}
+
+// Expected numbers, in plain TypeScript ------------------------------------------------------------
+
+export interface ExpectedLink {
+  human: number;
+  bot: number;
+  suspicious: number;
+  visitors: number;
+}
+
+export function expectedLinks(clicks: readonly FixtureClick[], day: string, userId: string): Map<string, ExpectedLink> {
+  const links = new Map<string, ExpectedLink & { ips: Set<string> }>();
+  for (const click of clicks) {
+    if (click.day !== day || click.userId !== userId || click.duplicate) continue;
+    let link = links.get(click.linkId);
+    if (!link) links.set(click.linkId, (link = { human: 0, bot: 0, suspicious: 0, visitors: 0, ips: new Set() }));
+    link[click.cls]++;
+    if (click.cls === 'human') link.ips.add(click.ip);
+  }
+  return new Map([...links].map(([id, { ips, ...counts }]) => [id, { ...counts, visitors: ips.size }]));
+}
+
+/** The top `n` values of a dimension among unique human clicks, ties by value. */
+export function expectedTop(clicks: readonly FixtureClick[], day: string, userId: string, dimension: 'country' | 'referrer' | 'device', n: number): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const click of clicks) {
+    if (click.day === day && click.userId === userId && !click.duplicate && click.cls === 'human') counts.set(click[dimension], (counts.get(click[dimension]) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n);
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
