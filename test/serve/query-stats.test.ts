@@ -70,7 +70,7 @@ describe('link stats over batch and stream', () => {
     // One whole published UTC hour: exact visitors; an open hour: the stream's estimate.
     expect(buckets[0]!.visitors).toEqual({ kind: 'exact', value: 4 });
     expect(buckets[2]!.visitors).toMatchObject({ kind: 'estimate', value: 3 });
-    expect(reply.body.totals).toEqual({ total: 11, human: 7, bot: 2, suspicious: 3 });
+    expect(reply.body.totals).toEqual({ total: 11, human: 7, bot: 2, suspicious: 2 });
     const completeness = reply.body.completeness as { batch: { watermarkMs: number; latestRunId: number }; stream: { watermarkMs: number } };
     expect(completeness.batch).toMatchObject({ watermarkMs: at('2026-11-25T10:00:00Z'), latestRunId: 12 });
     expect(completeness.stream.watermarkMs).toBe(now - 5_000);
