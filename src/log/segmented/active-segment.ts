@@ -5,7 +5,7 @@ import { closeFile, fileSize, openReadWrite, readWholeFile, syncData, truncateFi
 import { encodeJournalEntries, parseIndexJournal } from './index-journal.js';
 import type { IdempotencyMeta, OffsetEntry } from './meta-records.js';
 import type { Segment } from './partition-state.js';
-import type { LogContext } from './log-context.js';
+import { dataFileFlags, type LogContext } from './log-context.js';
 import type { CheckpointReading } from './checkpoint-file.js';
 import { indexPath, segmentPath } from './segment-files.js';
 import { scanSegment, type ScanStart } from './segment-scan.js';
@@ -109,7 +109,7 @@ async function recoverOpenSegment(
 }
 
 export async function recoverActiveSegment(context: LogContext, partition: number, partitionDir: string, base: number, reading: CheckpointReading): Promise<RecoveredActiveSegment> {
-  const dataFd = await openReadWrite(segmentPath(partitionDir, base));
+  const dataFd = await openReadWrite(segmentPath(partitionDir, base), dataFileFlags(context));
   let indexFd: number | undefined;
   try {
     indexFd = await openReadWrite(indexPath(partitionDir, base));

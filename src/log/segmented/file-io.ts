@@ -8,18 +8,34 @@ function settle<T>(resolve: (value: T) => void, reject: (error: unknown) => void
   return (error: NodeJS.ErrnoException | null, value: T) => (error ? reject(error) : resolve(value));
 }
 
-export function openFile(filePath: string, flags: string): Promise<number> {
+export function openFile(filePath: string, flags: string | number): Promise<number> {
   return new Promise((resolve, reject) => fs.open(filePath, flags, 0o644, settle(resolve, reject)));
 }
 
-/** Opens a file for reading and positional writing, creating it when missing (never O_APPEND). */
-export async function openReadWrite(filePath: string): Promise<number> {
+/**
+ * O_DSYNC where the platform has it (Linux, macOS), else 0: each write to a file opened with it
+ * returns once its data is durable, as a write then an fdatasync would, in one system call.
+ */
+export const dataSyncFlag: number = fs.constants.O_DSYNC ?? 0;
+
+/**
+ * Opens a file for reading and positional writing, creating it when missing (never O_APPEND).
+ * `extraFlags` are or-ed in (e.g. `dataSyncFlag`).
+ */
+export async function openReadWrite(filePath: string, extraFlags = 0): Promise<number> {
+  const { O_RDWR, O_CREAT, O_TRUNC } = fs.constants;
   try {
-    return await openFile(filePath, 'r+');
+    return await openFile(filePath, O_RDWR | extraFlags);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return openFile(filePath, 'w+');
+    return openFile(filePath, O_RDWR | O_CREAT | O_TRUNC | extraFlags);
   }
+}
+
+/** Creates a new file for reading and positional writing; fails when the name exists. */
+export function createExclusive(filePath: string, extraFlags = 0): Promise<number> {
+  const { O_RDWR, O_CREAT, O_EXCL } = fs.constants;
+  return openFile(filePath, O_RDWR | O_CREAT | O_EXCL | extraFlags);
 }
 
 export function closeFile(fd: number): Promise<void> {

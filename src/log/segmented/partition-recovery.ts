@@ -77,6 +77,8 @@ export async function recoverPartition(context: LogContext, partition: number): 
     unsyncedSinceMs: undefined,
     dedupe: rebuildDedupe(context, keyLists),
     failure: undefined,
+    committedEndWriting: undefined,
+    committedEndNext: undefined,
   };
   await writeCheckpoint(checkpointFd, {
     segmentBase: active.segment.baseOffset,

@@ -2,6 +2,7 @@
 // with a final fsync and checkpoint, so the next open has nothing to scan.
 import { closeFile, syncData } from './file-io.js';
 import { checkpointPartition } from './partition-checkpoint.js';
+import { committedEndSettled } from './partition-commit.js';
 import type { PartitionState } from './partition-state.js';
 import { recoverPartition } from './partition-recovery.js';
 import type { LogContext } from './log-context.js';
@@ -43,6 +44,7 @@ export async function closePartitions(context: LogContext, states: readonly Part
       } catch (error) {
         problems.push(error);
       }
+      await committedEndSettled(state);
       await closeQuietly(state.dataFd);
       await closeQuietly(state.indexFd);
       await closeQuietly(state.checkpointFd);

@@ -1,5 +1,6 @@
 // The in-memory state of one partition: its segments, the active segment's files, and the
 // offsets that divide acknowledged records from records still being committed.
+import type { CommittedEnd } from './committed-end.js';
 import type { LogError } from '../errors.js';
 import type { DedupeMap } from './dedupe-map.js';
 import type { SparseIndex } from './sparse-index.js';
@@ -47,6 +48,10 @@ export interface PartitionState extends SegmentList {
   dedupe: DedupeMap;
   /** Set when a write failed: the partition takes no more appends until reopened. */
   failure: LogError | undefined;
+  /** The committed-end write in flight, if any (see publishCommittedEnd). */
+  committedEndWriting: Promise<void> | undefined;
+  /** The newest end to publish once the write in flight is done. */
+  committedEndNext: CommittedEnd | undefined;
 }
 
 export function activeSegment(state: SegmentList): Segment {

@@ -1,13 +1,14 @@
 // Starts a new segment once the active one is full. The order makes a crash at any step safe:
 // the full segment's data and sealed index are fsynced before the new file exists, so recovery
 // only ever has to repair the last segment.
-import { closeFile, openFile, syncData, syncDirectory, writeAllAt } from './file-io.js';
+import { closeFile, createExclusive, dataSyncFlag, syncData, syncDirectory, writeAllAt } from './file-io.js';
 import { encodeJournalEntries } from './index-journal.js';
 import { activeSegment, type PartitionState } from './partition-state.js';
 import { indexPath, segmentPath } from './segment-files.js';
 import { createSparseIndex } from './sparse-index.js';
 
-export async function rollSegment(state: PartitionState): Promise<void> {
+/** `dataSync`: open the new data file with O_DSYNC (under `fsync: batch`, see dataFileFlags). */
+export async function rollSegment(state: PartitionState, dataSync: boolean): Promise<void> {
   const full = activeSegment(state);
   await syncData(state.dataFd);
   const seal = encodeJournalEntries([
@@ -19,9 +20,9 @@ export async function rollSegment(state: PartitionState): Promise<void> {
   await closeFile(state.indexFd);
 
   const base = full.baseOffset + full.records;
-  // 'wx+': the name is new, or something is badly wrong with the offsets.
-  state.dataFd = await openFile(segmentPath(state.dir, base), 'wx+');
-  state.indexFd = await openFile(indexPath(state.dir, base), 'wx+');
+  // Exclusive: the name is new, or something is badly wrong with the offsets.
+  state.dataFd = await createExclusive(segmentPath(state.dir, base), dataSync ? dataSyncFlag : 0);
+  state.indexFd = await createExclusive(indexPath(state.dir, base));
   await syncDirectory(state.dir);
   state.indexBytes = 0;
   state.nextIndexPosition = 0;
