@@ -66,7 +66,7 @@ export function batchGraph(jobs) {
       svg('text', { x: 12, y: 24, 'font-weight': '700' }, truncate(job.name, 24)),
       svg('text', { x: 12, y: 46, class: 'status' }, truncate(line, 30)));
   });
-  const picture = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'dag-title' },
+  const picture = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'dag-title' },
     svg('title', { id: 'dag-title' }, `Batch jobs: ${jobs.map((job) => `${job.name} (${job.latestRun?.status ?? 'no runs'}${job.upstreamJobs?.length ? `, reads ${job.upstreamJobs.join(', ')}` : ''})`).join('; ')}`),
     svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: '8', refY: '5', markerWidth: '8', markerHeight: '8', orient: 'auto-start-reverse' }, svg('path', { d: 'M0,0 L10,5 L0,10 z' }))),
     ...edges, ...nodes);

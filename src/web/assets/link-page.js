@@ -15,6 +15,8 @@ const dimensions = [
   { id: 'referrer', label: 'Referrers' },
   { id: 'device', label: 'Devices' },
 ];
+/** A watermark before 2001 is a start value, not an instant of a click. */
+const validInstant = (ms) => typeof ms === 'number' && ms > 1e12;
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 /** After a pushed count, the series is fetched again at most this often. */
 const seriesRefreshMs = 5_000;
@@ -56,7 +58,7 @@ function counterCard() {
         h('li', {}, h('span', { class: 'swatch split-bot' }), `Bot ${count(bot)}`),
         h('li', {}, h('span', { class: 'swatch split-suspicious' }), `Suspicious ${count(suspicious)}`)));
       const lag = report.freshness?.lagMs;
-      fill(freshness, lag === null || lag === undefined ? 'The stream has not committed yet.' : `Complete up to ${duration(lag)} ago · updated ${clockTime(report.generatedAtMs)}`);
+      fill(freshness, validInstant(report.freshness?.watermarkMs) ? `Complete up to ${duration(lag)} ago · updated ${clockTime(report.generatedAtMs)}` : `The stream has not passed its first watermark yet · updated ${clockTime(report.generatedAtMs)}`);
     },
   };
 }
@@ -73,7 +75,8 @@ function seriesCard(linkId, formatTime) {
     h('ul', { class: 'key-list', 'aria-label': 'Legend' },
       h('li', {}, h('span', { class: 'swatch swatch-final' }), 'Final (batch)'),
       h('li', {}, h('span', { class: 'swatch swatch-corrected' }), 'Corrected (batch, after late clicks)'),
-      h('li', {}, h('span', { class: 'swatch swatch-provisional' }), 'Provisional (stream)')),
+      h('li', {}, h('span', { class: 'swatch swatch-provisional' }), 'Provisional (stream)'),
+      h('li', {}, h('span', { class: 'swatch swatch-incomplete' }), 'Incomplete (part not yet counted)')),
     chartHolder, note);
 
   const load = async () => {
@@ -89,9 +92,13 @@ function seriesCard(linkId, formatTime) {
     }
     const buckets = stats.buckets ?? stats.series ?? stats.items ?? [];
     chart.update(buckets, stats.interval ?? range.interval, formatTime);
-    const watermark = stats.completeness?.watermarkMs ?? stats.watermarkMs ?? stats.completenessWatermarkMs ?? stats.completeness?.watermark ?? stats.watermark;
-    const finals = buckets.filter((bucket) => finalityOf(bucket) !== 'provisional').length;
-    fill(note, `${finals} of ${buckets.length} buckets are from the batch layer.`, watermark ? ` Complete up to ${when(watermark)}.` : '');
+    const complete = stats.completeness ?? {};
+    const batchMs = complete.batch?.watermarkMs ?? complete.watermarkMs ?? null;
+    const streamMs = complete.stream?.watermarkMs ?? null;
+    const finals = buckets.filter((bucket) => ['final', 'corrected'].includes(finalityOf(bucket))).length;
+    fill(note, `${finals} of ${buckets.length} buckets are final. `,
+      batchMs ? `Batch views are complete up to ${when(batchMs)}. ` : 'No batch hour is published yet. ',
+      validInstant(streamMs) ? `The stream is complete up to ${when(streamMs)}.` : '');
   };
   function select(candidate) {
     range = candidate;
@@ -100,7 +107,11 @@ function seriesCard(linkId, formatTime) {
   }
   return {
     element,
-    load: () => load().catch((error) => fill(note, h('span', { class: 'notice notice-error' }, `The series could not be loaded: ${error.message}`))),
+    /** Resolves false when the series could not be loaded (the note says why). */
+    load: () => load().then(() => true, (error) => {
+      fill(note, h('span', { class: 'notice notice-error' }, `The series could not be loaded: ${error.message}`));
+      return false;
+    }),
     counters(report) {
       fallback = report;
     },
@@ -135,7 +146,9 @@ function breakdownCard(linkId) {
           return h('li', {}, h('span', { class: 'label', title: label }, label), h('span', { class: 'value' }, count(row.total)), bar);
         })));
     }));
-    fill(note, 'Bars show human, bot and suspicious clicks.');
+    const first = results.find((result) => result !== null);
+    fill(note, 'Bars show human, bot and suspicious clicks. ', first?.finality ? [badge(first.finality), ' '] : null,
+      first?.coverage ? `From ${count(first.coverage.publishedHours)} of ${count(first.coverage.hoursInRange)} hours published by the batch layer.` : '');
   };
   return { element, load: () => load().catch((error) => fill(note, h('span', { class: 'notice notice-error' }, `Breakdowns could not be loaded: ${error.message}`))) };
 }
@@ -164,7 +177,7 @@ export function renderLink(main, { params }) {
     refreshTimer = setTimeout(() => {
       refreshTimer = undefined;
       lastRefreshMs = Date.now();
-      void series.load();
+      void series.load().then((loaded) => loaded || refreshSeries());
     }, waitMs);
   };
   let first = true;
@@ -182,7 +195,7 @@ export function renderLink(main, { params }) {
       } else refreshSeries();
     },
   });
-  void series.load();
+  void series.load().then((loaded) => loaded || refreshSeries());
   void breakdowns.load();
   // Buckets close and turn final while the page is open, even without clicks.
   const tick = setInterval(() => refreshSeries(), 60_000);

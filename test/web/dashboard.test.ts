@@ -1,0 +1,234 @@
+// The dashboard in a real browser against a real `clickflow start`: a wrong key is refused with a
+// clear message, a read key signs in, a click on a short link moves the live counter within about a
+// second, the chart draws the click as a provisional bar, the layout fits a phone, and a failed
+// batch run shows in red with its error on the pipeline health page. Screenshots of every page.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSilentLogger, createSystemClock } from '../../src/core/index.js';
+import { createSqliteStore } from '../../src/store/index.js';
+import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
+
+const mainModule = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const chromiumPath = process.env.CLICKFLOW_CHROMIUM ?? '/usr/bin/chromium';
+const browserAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+/** The live counter's target is one second; a shared two-core test machine gets some slack. */
+const counterDelayMsMax = 2_500;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+async function startPipeline(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', mainModule, 'start', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1'], {
+    env: { ...process.env, CLICKFLOW_LOG_LEVEL: 'warn', CLICKFLOW_PARTITIONS: '4' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('clickflow is running at')) {
+    if (child.exitCode !== null) throw new Error(`clickflow start exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`clickflow start did not come up in 60 s:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { child, url: `http://127.0.0.1:${port}`, output: () => output };
+}
+
+async function stopPipeline(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+/** A failed run of the hourly rollup (and its alert), written to the pipeline's store as the orchestrator would. */
+async function recordFailedRun(dataDir: string, message: string): Promise<number> {
+  const store = createSqliteStore({ clock: createSystemClock(), logger: createSilentLogger() }, { path: path.join(dataDir, 'clickflow.sqlite') });
+  try {
+    const nowMs = Date.now();
+    const partition = new Date(nowMs - 3 * 3_600_000).toISOString().slice(0, 13);
+    const run = await store.batchRuns.create({ job: 'hourly-rollup', partition, trigger: 'manual', queuedAtMs: nowMs - 2_000 });
+    await store.batchRuns.start(run.id, { attempt: 1, startedAtMs: nowMs - 1_500, partitionVersion: 0 });
+    await store.batchRuns.finish(run.id, { status: 'failed', finishedAtMs: nowMs - 1_000, message, error: { message, domain: 'external', code: 'lake_unreadable' } });
+    await store.batchAlerts.add({ atMs: nowMs - 1_000, job: 'hourly-rollup', partition, runId: run.id, kind: 'run_failed', message });
+    return run.id;
+  } finally {
+    await store.close();
+  }
+}
+
+describe('dashboard in a browser', () => {
+  let dir: TempDir;
+  let pipeline: Awaited<ReturnType<typeof startPipeline>>;
+  let browser: Browser;
+  let page: Page;
+  let operatorToken: string;
+  let readKey: string;
+  let linkId: string;
+  const slug = 'spring-sale';
+  const screenshots = path.join(os.tmpdir(), `clickflow-dashboard-${process.pid}-${Date.now()}`);
+  const pageErrors: string[] = [];
+  const shoot = async (name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    dir = await makeTempDir('clickflow-dashboard-');
+    await mkdir(screenshots, { recursive: true });
+    console.info(`dashboard screenshots: ${screenshots}`);
+    pipeline = await startPipeline(dir.path, await freePort());
+    operatorToken = (await readFile(path.join(dir.path, 'admin-token'), 'utf8')).trim();
+    const call = async (url: string, body: unknown) => {
+      const response = await fetch(`${pipeline.url}${url}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(201);
+      return (await response.json()) as Record<string, string>;
+    };
+    const account = await call('/v1/accounts', { name: 'Northwind', planId: 'pro' });
+    const user = await call('/v1/users', { accountId: account.id, email: 'owner@northwind.example', timeZone: 'Europe/Berlin' });
+    const link = await call('/v1/links', { accountId: account.id, userId: user.id, slug, targetUrl: 'https://northwind.example/spring' });
+    linkId = link.id!;
+    readKey = (await call('/v1/keys', { accountId: account.id, scope: 'read', label: 'dashboard' })).secret!;
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') console.warn(`browser console: ${message.text()}`);
+    });
+  });
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') await shoot(`failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+    expect(pageErrors).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (pipeline) expect(await stopPipeline(pipeline.child)).toBe(0);
+    await dir?.remove();
+  });
+
+  it('refuses a wrong key with a clear message, then signs in with a read key', async () => {
+    await page.goto(`${pipeline.url}/dashboard`);
+    await expect(page.getByRole('heading', { name: 'Sign in to clickflow' }).isVisible()).resolves.toBe(true);
+    await page.getByLabel('API key').fill('cf_read_not-a-real-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#sign-in-message .notice-error').waitFor();
+    expect(await page.locator('#sign-in-message').innerText()).toMatch(/not accepted.*unknown or has been revoked/);
+    await shoot('1-sign-in-refused');
+
+    await page.getByLabel('API key').fill(readKey);
+    await page.getByLabel('API key').press('Enter');
+    await page.getByRole('heading', { name: 'Links', exact: true }).waitFor();
+    await page.getByRole('link', { name: `/${slug}` }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('clickflow.key'))).toBe(readKey);
+    expect(await page.locator('#session-who').innerText()).toContain('Northwind');
+    await shoot('2-links');
+  });
+
+  it('moves the live counter within about a second of a click and draws it on the chart', async () => {
+    await page.getByRole('link', { name: `/${slug}` }).click();
+    await page.getByRole('heading', { name: `/${slug}` }).waitFor();
+    expect(page.url()).toContain(`#/links/${linkId}`);
+    await page.locator('#live-state[data-state="live"]').waitFor();
+    await page.locator('#live-total[data-total="0"]').waitFor();
+    // The moment the counter's text changes, by the wall clock (the browser and the test share it).
+    await page.evaluate(() => {
+      const total = document.getElementById('live-total')!;
+      new MutationObserver(() => {
+        (window as unknown as { changedAtMs?: number }).changedAtMs ??= Date.now();
+      }).observe(total, { childList: true, characterData: true, subtree: true });
+    });
+
+    const redirect = await fetch(`${pipeline.url}/${slug}`, { redirect: 'manual', headers: { 'user-agent': browserAgent } });
+    const acknowledgedAtMs = Date.now();
+    expect(redirect.status).toBe(302);
+    await page.locator('#live-total[data-total="1"]').waitFor({ timeout: 10_000 });
+    const changedAtMs = await page.evaluate(() => (window as unknown as { changedAtMs?: number }).changedAtMs);
+    expect(changedAtMs).toBeTypeOf('number');
+    const delayMs = changedAtMs! - acknowledgedAtMs;
+    console.info(`the live counter changed ${delayMs} ms after the redirect was answered`);
+    expect(delayMs).toBeLessThan(counterDelayMsMax);
+    expect(await page.locator('#live-total').innerText()).toBe('1');
+
+    // The chart: the click is a provisional bucket, drawn in the provisional colour.
+    await page.waitForFunction(() => {
+      const chart = document.getElementById('series-chart')?.dataset;
+      return Number(chart?.clicks ?? 0) >= 1 && Number(chart?.provisional ?? 0) > 0;
+    }, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('#series-chart table tbody tr') !== null, undefined, { timeout: 15_000 });
+    const provisionalPixels = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('#series-chart canvas');
+      if (!canvas) return -1;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let found = 0;
+      // --provisional is #d97706 in the light theme.
+      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - 217) < 24 && Math.abs(data[i + 1]! - 119) < 24 && data[i + 2]! < 60 && data[i + 3]! > 100) found++;
+      return found;
+    });
+    expect(provisionalPixels).toBeGreaterThan(20);
+    expect(await page.locator('#series-chart table tbody tr').first().textContent()).toMatch(/provisional/);
+    await shoot('3-link');
+
+    // A phone: nothing wider than the screen.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shoot('4-link-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('shows the account with its top links', async () => {
+    await page.getByRole('link', { name: 'Account', exact: true }).click();
+    await page.getByRole('heading', { name: 'Northwind' }).waitFor();
+    await page.getByRole('heading', { name: 'Top links' }).waitFor();
+    await page.locator('#top-heading + p + ol a', { hasText: `/${slug}` }).waitFor();
+    await page.getByRole('heading', { name: 'Invoices' }).waitFor();
+    await shoot('5-account');
+  });
+
+  it('shows a failed batch run in red with its error on the health page, and says fraud alerts need the operator token', async () => {
+    const message = 'lake hour files could not be read: checksum mismatch in part-p2';
+    const runId = await recordFailedRun(dir.path, message);
+    await page.getByRole('link', { name: 'Pipeline' }).click();
+    await page.getByRole('heading', { name: 'Pipeline health' }).waitFor();
+    const failure = page.locator('.failure[data-job="hourly-rollup"]');
+    await failure.waitFor({ timeout: 15_000 });
+    expect(await failure.innerText()).toContain(message);
+    expect(await failure.innerText()).toContain(`run ${runId} failed`);
+    expect(await page.locator('#batch-graph .node[data-job="hourly-rollup"]').getAttribute('data-status')).toBe('failed');
+    const failedRow = page.locator('#batch-runs tr.failed', { hasText: message });
+    expect(await failedRow.count()).toBe(1);
+    expect(await failedRow.evaluate((row) => getComputedStyle(row.querySelector('td')!).color)).toBe('rgb(180, 35, 24)');
+    expect(await page.locator('#fraud-needs-operator').innerText()).toMatch(/operator token/);
+    await shoot('6-health-read-key');
+  });
+
+  it('follows the fraud alert feed with the operator token', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(operatorToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Choose an account' }).waitFor();
+    await page.getByRole('button', { name: 'Look at account Northwind' }).click();
+    await page.getByRole('link', { name: `/${slug}` }).waitFor();
+    await page.getByRole('link', { name: 'Pipeline' }).click();
+    await page.locator('#fraud-heading + .live[data-state="live"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#fraud-needs-operator').count()).toBe(0);
+    await shoot('7-health-operator');
+  });
+});
