@@ -1,6 +1,6 @@
 // clickflow's configuration: one typed spec, filled from command-line flags, then environment
 // variables (CLICKFLOW_<NAME> in upper snake case), then defaults. Validated once, naming the field.
-import { OptionsError, parseOptions, type OptionsOf } from '../core/index.js';
+import { OptionsError, limits, parseOptions, type OptionsOf } from '../core/index.js';
 
 export const configSpec = {
   dataDir: { kind: 'string', default: './data', nonEmpty: true, doc: 'folder for the log, the store and the lake' },
@@ -14,7 +14,7 @@ export const configSpec = {
   trustedProxies: { kind: 'string', default: '', doc: 'comma-separated CIDR ranges whose X-Forwarded-For is believed' },
   countryHeader: { kind: 'string', default: '', doc: 'header carrying the visitor country from a trusted edge, e.g. cf-ipcountry' },
   geoipDatabase: { kind: 'string', default: '', doc: 'path of a MaxMind country database (.mmdb) for countries' },
-  ingestWorkers: { kind: 'integer', default: 0, min: 0, max: 64, doc: 'worker threads parsing ingest requests (0: one per core)' },
+  ingestWorkers: { kind: 'integer', default: 0, min: 0, max: limits.ingestWorkersMax, doc: 'worker threads parsing ingest requests (0: one per core)' },
   streamWorkers: { kind: 'integer', default: 0, min: 0, max: 64, doc: 'processes running the speed layer (fraud + counters) (0: half the cores, at least one)' },
   stream: { kind: 'boolean', default: true, doc: 'run the stream layer (speed job and archiver) in this process tree' },
   batch: { kind: 'boolean', default: true, doc: 'run the batch layer (lake sealer and orchestrator) in this process tree' },

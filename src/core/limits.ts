@@ -186,6 +186,15 @@ export const limits = {
   ingestDedupeIdsMax: 4_000_000,
   /** How long ingest remembers an event id, at least half of this (ms). */
   ingestDedupeWindowMsDefault: 10 * 60 * 1000,
+  /** Ingest worker threads at most (the default is one per available core). */
+  ingestWorkersMax: 64,
+  /** Requests one ingest worker holds at once, default and most; more wait in the pool. */
+  ingestTasksPerWorkerDefault: 2,
+  ingestTasksPerWorkerMax: 64,
+  /** Bytes of request bodies waiting for an ingest worker; a request beyond it is refused as busy (503). */
+  ingestQueuedBytesMax: 256 * 1024 * 1024,
+  /** Wait before starting an ingest worker again after a start failed (ms). */
+  ingestWorkerRespawnDelayMs: 1_000,
   /** Links held in the redirect cache. */
   linkCacheEntriesMax: 1_000_000,
   /** How often the link cache looks for changed links (ms): a change takes effect within this. */

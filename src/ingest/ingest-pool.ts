@@ -13,7 +13,7 @@ import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Clock, Logger } from '../core/index.js';
-import { ExternalError, InternalError, errorMessage, parseOptions, type OptionsInput, type OptionsOf } from '../core/index.js';
+import { ExternalError, InternalError, errorMessage, limits, parseOptions, type OptionsInput, type OptionsOf } from '../core/index.js';
 import type { ClickValidationPolicy } from '../events/index.js';
 import { ImportBodyError } from './import-body.js';
 import type { ImportRequest, PreparedImport, SlugResolver } from './import-batch.js';
@@ -21,15 +21,21 @@ import type { ImportPreparer } from './import-preparer.js';
 import type { FromIngestWorker, IngestWorkerSetup, TaskFailure, ToIngestWorker } from './worker-messages.js';
 
 export const ingestPoolSpec = {
-  workers: { kind: 'integer', default: 0, min: 0, max: 64, doc: 'worker threads; 0: one per available core' },
-  tasksPerWorkerMax: { kind: 'integer', default: 2, min: 1, max: 64, doc: 'requests one worker holds at once; more wait in the pool' },
+  workers: { kind: 'integer', default: 0, min: 0, max: limits.ingestWorkersMax, doc: 'worker threads; 0: one per available core' },
+  tasksPerWorkerMax: {
+    kind: 'integer',
+    default: limits.ingestTasksPerWorkerDefault,
+    min: 1,
+    max: limits.ingestTasksPerWorkerMax,
+    doc: 'requests one worker holds at once; more wait in the pool',
+  },
   queuedBytesMax: {
     kind: 'integer',
-    default: 256 * 1024 * 1024,
+    default: limits.ingestQueuedBytesMax,
     min: 1,
     doc: 'bytes of request bodies waiting for a worker, at most; a request beyond it is refused as busy (503)',
   },
-  userAgentCacheEntries: { kind: 'integer', default: 20_000, min: 2, doc: "entries of each worker's user-agent cache" },
+  userAgentCacheEntries: { kind: 'integer', default: limits.userAgentCacheEntries, min: 2, doc: "entries of each worker's user-agent cache" },
 } as const;
 
 export type IngestPoolOptions = OptionsInput<typeof ingestPoolSpec>;
@@ -51,7 +57,7 @@ interface Slot {
 }
 
 /** How long to wait before starting a worker again after a start failed. */
-const respawnDelayMs = 1_000;
+const respawnDelayMs = limits.ingestWorkerRespawnDelayMs;
 
 interface Task {
   request: ImportRequest;
