@@ -55,6 +55,18 @@ async function stopPipeline(child: ChildProcess): Promise<number | null> {
   return exited;
 }
 
+/**
+ * Waits until `expression` is true in the page, polling from here: the page's content security
+ * policy forbids the string evaluation inside Playwright's own waitForFunction.
+ */
+async function waitUntil(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** A failed run of the hourly rollup (and its alert), written to the pipeline's store as the orchestrator would. */
 async function recordFailedRun(dataDir: string, message: string): Promise<number> {
   const store = createSqliteStore({ clock: createSystemClock(), logger: createSilentLogger() }, { path: path.join(dataDir, 'clickflow.sqlite') });
@@ -107,8 +119,8 @@ describe('dashboard in a browser', () => {
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') console.warn(`browser console: ${message.text()}`);
+    page.on('response', (response) => {
+      if (response.status() >= 500) console.warn(`server error ${response.status()} for ${response.url()}`);
     });
   });
 
@@ -136,7 +148,7 @@ describe('dashboard in a browser', () => {
     await page.getByLabel('API key').press('Enter');
     await page.getByRole('heading', { name: 'Links', exact: true }).waitFor();
     await page.getByRole('link', { name: `/${slug}` }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('clickflow.key'))).toBe(readKey);
+    expect(await page.evaluate('sessionStorage.getItem("clickflow.key")')).toBe(readKey);
     expect(await page.locator('#session-who').innerText()).toContain('Northwind');
     await shoot('2-links');
   });
@@ -148,18 +160,15 @@ describe('dashboard in a browser', () => {
     await page.locator('#live-state[data-state="live"]').waitFor();
     await page.locator('#live-total[data-total="0"]').waitFor();
     // The moment the counter's text changes, by the wall clock (the browser and the test share it).
-    await page.evaluate(() => {
-      const total = document.getElementById('live-total')!;
-      new MutationObserver(() => {
-        (window as unknown as { changedAtMs?: number }).changedAtMs ??= Date.now();
-      }).observe(total, { childList: true, characterData: true, subtree: true });
-    });
+    // (Browser code is passed as text: the test is compiled without the DOM's types.)
+    await page.evaluate(`new MutationObserver(() => { window.changedAtMs ??= Date.now(); })
+      .observe(document.getElementById('live-total'), { childList: true, characterData: true, subtree: true })`);
 
     const redirect = await fetch(`${pipeline.url}/${slug}`, { redirect: 'manual', headers: { 'user-agent': browserAgent } });
     const acknowledgedAtMs = Date.now();
     expect(redirect.status).toBe(302);
     await page.locator('#live-total[data-total="1"]').waitFor({ timeout: 10_000 });
-    const changedAtMs = await page.evaluate(() => (window as unknown as { changedAtMs?: number }).changedAtMs);
+    const changedAtMs = await page.evaluate<number | undefined>('window.changedAtMs');
     expect(changedAtMs).toBeTypeOf('number');
     const delayMs = changedAtMs! - acknowledgedAtMs;
     console.info(`the live counter changed ${delayMs} ms after the redirect was answered`);
@@ -167,20 +176,21 @@ describe('dashboard in a browser', () => {
     expect(await page.locator('#live-total').innerText()).toBe('1');
 
     // The chart: the click is a provisional bucket, drawn in the provisional colour.
-    await page.waitForFunction(() => {
-      const chart = document.getElementById('series-chart')?.dataset;
-      return Number(chart?.clicks ?? 0) >= 1 && Number(chart?.provisional ?? 0) > 0;
-    }, undefined, { timeout: 15_000 });
-    await page.waitForFunction(() => document.querySelector('#series-chart table tbody tr') !== null, undefined, { timeout: 15_000 });
-    const provisionalPixels = await page.evaluate(() => {
-      const canvas = document.querySelector<HTMLCanvasElement>('#series-chart canvas');
+    const chart = page.locator('#series-chart');
+    await waitUntil(page, `(() => {
+      const chart = document.getElementById('series-chart').dataset;
+      return Number(chart.clicks ?? 0) >= 1 && Number(chart.provisional ?? 0) > 0 && document.querySelector('#series-chart table tbody tr') !== null;
+    })()`, 15_000);
+    expect(Number(await chart.getAttribute('data-clicks'))).toBe(1);
+    // Pixels of the provisional colour (--provisional, #d97706 in the light theme) on the canvas.
+    const provisionalPixels = await page.evaluate<number>(`(() => {
+      const canvas = document.querySelector('#series-chart canvas');
       if (!canvas) return -1;
-      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
       let found = 0;
-      // --provisional is #d97706 in the light theme.
-      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - 217) < 24 && Math.abs(data[i + 1]! - 119) < 24 && data[i + 2]! < 60 && data[i + 3]! > 100) found++;
+      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 217) < 24 && Math.abs(data[i + 1] - 119) < 24 && data[i + 2] < 60 && data[i + 3] > 100) found++;
       return found;
-    });
+    })()`);
     expect(provisionalPixels).toBeGreaterThan(20);
     expect(await page.locator('#series-chart table tbody tr').first().textContent()).toMatch(/provisional/);
     await shoot('3-link');
@@ -188,7 +198,7 @@ describe('dashboard in a browser', () => {
     // A phone: nothing wider than the screen.
     await page.setViewportSize({ width: 375, height: 812 });
     await page.waitForTimeout(300);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await shoot('4-link-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
@@ -199,6 +209,8 @@ describe('dashboard in a browser', () => {
     await page.getByRole('heading', { name: 'Top links' }).waitFor();
     await page.locator('#top-heading + p + ol a', { hasText: `/${slug}` }).waitFor();
     await page.getByRole('heading', { name: 'Invoices' }).waitFor();
+    // This month's one click, against the plan.
+    expect(await page.locator('#usage-billable').innerText()).toBe('1');
     await shoot('5-account');
   });
 
@@ -214,7 +226,7 @@ describe('dashboard in a browser', () => {
     expect(await page.locator('#batch-graph .node[data-job="hourly-rollup"]').getAttribute('data-status')).toBe('failed');
     const failedRow = page.locator('#batch-runs tr.failed', { hasText: message });
     expect(await failedRow.count()).toBe(1);
-    expect(await failedRow.evaluate((row) => getComputedStyle(row.querySelector('td')!).color)).toBe('rgb(180, 35, 24)');
+    expect(await page.evaluate('getComputedStyle(document.querySelector("#batch-runs tr.failed td")).color')).toBe('rgb(180, 35, 24)');
     expect(await page.locator('#fraud-needs-operator').innerText()).toMatch(/operator token/);
     await shoot('6-health-read-key');
   });

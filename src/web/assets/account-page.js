@@ -1,6 +1,7 @@
 // An account's page: this month's clicks against its plan's tiers, its top links, and the invoices
 // and digests the batch layer produced. Usage and top links come from the query API's account
-// summary; without it, from the live counters of the account's links.
+// summary; without it, from each link's series this month, or else from the live counters.
+/* global setTimeout */
 import { getJson, getOptional, scoped, currentSession } from './api.js';
 import { badge, card, count, fill, h, money, splitBar, when } from './dom.js';
 
@@ -37,6 +38,7 @@ function planCard(plan, usage) {
       meter.firstChild.style.width = `${ceiling ? Math.min(100, (billable / ceiling) * 100) : 100}%`;
       body.push(
         h('p', {}, h('strong', { id: 'usage-billable' }, count(billable)), ' billable clicks this month', usage.finality ? [' ', badge(usage.finality)] : null),
+        h('p', { class: 'small muted' }, `${count(usage.total)} clicks in all: ${count(usage.human)} human, ${count(usage.bot)} bot, ${count(usage.suspicious)} suspicious (not billed).`),
         meter,
         h('p', { class: 'small muted' }, ceiling === null ? `In the plan's last tier (no upper bound).` : `Tier ${tierIndex + 1} of ${tiers.length}: up to ${count(ceiling)} clicks at ${money(tier.pricePerThousandMinor, plan.currency)} per 1,000.`),
       );
@@ -80,6 +82,36 @@ function documentsCards(documents) {
   ];
 }
 
+const finalityOrder = ['incomplete', 'provisional', 'corrected', 'final'];
+
+/**
+ * This month (UTC, as bills count) per link from the query API's series, summed: usage with the
+ * weakest finality of any bucket, and the links ranked. Null when the server has no series.
+ */
+async function monthFromSeries(links) {
+  const nowMs = Date.now();
+  const monthStart = `${monthOf(nowMs)}-01T00:00:00Z`;
+  const seriesOf = (link) => getOptional(scoped(`/v1/links/${encodeURIComponent(link.id)}/stats`, { from: monthStart, to: nowMs, interval: 'day', tz: 'UTC' }));
+  // One retry a second later: a server just started may not answer every series yet.
+  const later = (link) => new Promise((resolve) => setTimeout(resolve, 1_000)).then(() => seriesOf(link));
+  const series = await Promise.all(links.map((link) => seriesOf(link).catch(() => later(link)).catch(() => undefined)));
+  // None served (no query API), or one failed: the month's sum would be wrong, so none is shown.
+  if (series.every((answer) => answer === null) || series.includes(undefined)) return null;
+  const usage = { total: 0, human: 0, bot: 0, suspicious: 0, billable: 0, finality: 'final' };
+  const rows = links.map((link, index) => {
+    const answer = series[index];
+    const totals = answer?.totals ?? { total: 0, human: 0, bot: 0, suspicious: 0 };
+    for (const field of ['total', 'human', 'bot', 'suspicious']) usage[field] += totals[field] ?? 0;
+    for (const bucket of answer?.buckets ?? []) {
+      if (finalityOrder.indexOf(bucket.finality) < finalityOrder.indexOf(usage.finality)) usage.finality = bucket.finality;
+    }
+    return { id: link.id, slug: link.slug, total: totals.total ?? 0 };
+  });
+  // Suspicious clicks are not billed; duplicates never reach the series.
+  usage.billable = usage.total - usage.suspicious;
+  return { usage, rows: rows.sort((a, b) => b.total - a.total) };
+}
+
 async function topLinksFromCounters() {
   const page = await getJson(scoped('/v1/links', { limit: 200 }));
   const links = (page.items ?? []).slice(0, 50);
@@ -102,12 +134,20 @@ export function renderAccount(main) {
     const account = documents?.account ?? (await getJson(scoped('/v1/account')));
     fill(head, h('div', {}, h('h1', {}, account.name), h('p', {}, `Account ${account.id} · since ${when(account.createdAtMs)}`, account.disabled ? [' ', badge('disabled', 'badge-bad')] : null)));
     const summaryLinks = summary?.topLinks ?? summary?.links ?? null;
-    const top = summaryLinks
-      ? { rows: summaryLinks.map((row) => ({ id: row.linkId ?? row.id, slug: row.slug, total: row.total ?? row.clicks ?? 0 })), source: 'This month, from the query API.' }
-      : { rows: await topLinksFromCounters(), source: 'All clicks so far, from the live counters (provisional).' };
+    let usage = usageOf(summary);
+    let top;
+    if (summaryLinks) top = { rows: summaryLinks.map((row) => ({ id: row.linkId ?? row.id, slug: row.slug, total: row.total ?? row.clicks ?? 0 })), source: 'This month, from the account summary.' };
+    else {
+      const links = ((await getJson(scoped('/v1/links', { limit: 200 }))).items ?? []).slice(0, 50);
+      const month = await monthFromSeries(links).catch(() => null);
+      if (month) {
+        usage ??= month.usage;
+        top = { rows: month.rows, source: 'This month (UTC), from each link\'s series.' };
+      } else top = { rows: await topLinksFromCounters(), source: 'All clicks so far, from the live counters (provisional).' };
+    }
     if (stopped) return;
     fill(body,
-      h('div', { class: 'grid grid-wide' }, planCard(documents?.plan ?? summary?.plan ?? null, usageOf(summary)), topLinksCard(top.rows, top.source)),
+      h('div', { class: 'grid grid-wide' }, planCard(documents?.plan ?? summary?.plan ?? null, usage), topLinksCard(top.rows, top.source)),
       h('div', { class: 'grid grid-wide' }, ...documentsCards(documents)));
   })().catch((error) => fill(body, h('p', { class: 'notice notice-error' }, `The account could not be loaded: ${error.message}`)));
   return () => {
