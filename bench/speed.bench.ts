@@ -1,0 +1,378 @@
+// The speed layer against the way most shorteners do it today. Load-generated clicks fill a
+// segmented log; the speed job (fraud, then counters, exactly as `clickflow start` builds it) runs
+// in this process on one thread, reading the log and committing checkpoints at the default interval
+// into a SQLite store. In the same run, a Redis server started here takes the same clicks as a
+// pipelined INCR per click per link (counters) and as a Lua sliding-window rate check per click per
+// address (one EVALSHA: ZREMRANGEBYSCORE, ZADD, ZCARD, PEXPIRE), pipelined in batches. Redis gets
+// its keys ready-made (no log read, no decode: generous to it). Then the latency at a steady 50,000
+// clicks/s: append acknowledged → the batch seen by an operator (the verdict path) and → the
+// checkpoint covering it committed (the counter path). Targets from issue 4.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { createSilentLogger, createSystemClock, type Clock } from '../src/core/index.js';
+import { encodeClick, partitionForIp, readClickEventTimeMs } from '../src/events/index.js';
+import { speedJob } from '../src/jobs/counters/index.js';
+import { createFraudOperator } from '../src/jobs/fraud/index.js';
+import { createLoadGenerator, toClickEvents } from '../src/loadgen/index.js';
+import { createSegmentedLog, type EventLog } from '../src/log/index.js';
+import { createSqliteStore, type StreamCheckpointRepository } from '../src/store/index.js';
+import { runStreamWorker, type ClickBatch, type JobDefinition, type Operator, type OperatorContext } from '../src/stream/index.js';
+import { percentile, type BenchContext, type Benchmark, type Measurement } from './harness.js';
+import { startRedisServer, type RedisServer } from './helpers/redis-server.js';
+
+const partitions = 4;
+const generatedBatch = 4_096;
+
+interface Clicks {
+  /** Encoded records per partition, in log order. */
+  records: Uint8Array[][];
+  /** For Redis, in generation order. */
+  linkIds: string[];
+  ips: string[];
+  eventTimesMs: Float64Array;
+}
+
+function generateClicks(count: number, startMs: number, eventsPerSecond: number): Clicks {
+  const generator = createLoadGenerator({ seed: 4, startMs, eventsPerSecond, links: 20_000, visitors: 500_000, networks: 50_000, duplicateShare: 0, lateShare: 0 });
+  const clicks: Clicks = { records: Array.from({ length: partitions }, () => []), linkIds: [], ips: [], eventTimesMs: new Float64Array(count) };
+  while (clicks.linkIds.length < count) {
+    const generated = generator.nextBatch(Math.min(generatedBatch, count - clicks.linkIds.length));
+    const events = toClickEvents(generator.world, generated, { eventIdPrefix: generator.eventIdPrefix, ingestTimeMs: generated.eventTimeMs[generated.size - 1]! + 5, source: 'redirect' });
+    for (const event of events) {
+      clicks.eventTimesMs[clicks.linkIds.length] = event.eventTimeMs;
+      clicks.linkIds.push(event.linkId);
+      clicks.ips.push(event.ip);
+      clicks.records[partitionForIp(event.ip, partitions)]!.push(encodeClick(event));
+    }
+  }
+  return clicks;
+}
+
+async function fillLog(dir: string, clicks: Clicks, clock: Clock): Promise<void> {
+  const log = await createSegmentedLog({ clock, logger: createSilentLogger() }, { dir, partitions });
+  for (let partition = 0; partition < partitions; partition++) {
+    const records = clicks.records[partition]!;
+    for (let start = 0; start < records.length; start += generatedBatch) await log.append(partition, records.slice(start, start + generatedBatch));
+  }
+  await log.close();
+}
+
+/** Where the speed job's time goes, in ms, summed over a run. */
+interface TimeSplit {
+  fraudMs: number;
+  countersMs: number;
+  /** Operators' onCheckpoint (view rows put). */
+  barrierMs: number;
+  /** Encoding state rows after the barrier, until the commit call (the engine's collect). */
+  collectMs: number;
+  /** The SQLite transaction. */
+  commitMs: number;
+}
+
+/** The operator with its processBatch and onCheckpoint timed into `split`; everything else passed through. */
+function timed(operator: Operator<ClickBatch>, split: TimeSplit, key: 'fraudMs' | 'countersMs', marks: { barrierEnd: number }): Operator<ClickBatch> {
+  return {
+    ...operator,
+    name: operator.name,
+    processBatch(batch: ClickBatch, context: OperatorContext) {
+      const began = performance.now();
+      operator.processBatch(batch, context);
+      split[key] += performance.now() - began;
+    },
+    onCheckpoint(checkpointId: number, context: OperatorContext) {
+      const began = performance.now();
+      operator.onCheckpoint?.(checkpointId, context);
+      marks.barrierEnd = performance.now();
+      split.barrierMs += marks.barrierEnd - began;
+    },
+  };
+}
+
+interface SpeedRun {
+  eventsPerS: number;
+  eventsPerCpuS: number;
+  split: TimeSplit;
+  wallMs: number;
+  checkpoints: number;
+}
+
+async function speedRun(logDir: string, folder: string, run: number, count: number): Promise<SpeedRun> {
+  const clock = createSystemClock();
+  const logger = createSilentLogger();
+  const log: EventLog = await createSegmentedLog({ clock, logger }, { dir: logDir, partitions });
+  const store = createSqliteStore({ clock, logger }, { path: join(folder, `speed-${run}.sqlite`) });
+  const split: TimeSplit = { fraudMs: 0, countersMs: 0, barrierMs: 0, collectMs: 0, commitMs: 0 };
+  const marks = { barrierEnd: 0 };
+  const job = speedJob({ fraud: createFraudOperator() });
+  const [fraud, counters] = job.operators as [Operator<ClickBatch>, Operator<ClickBatch>];
+  const timedJob: JobDefinition<ClickBatch> = { ...job, operators: [timed(fraud, split, 'fraudMs', { barrierEnd: 0 }), timed(counters, split, 'countersMs', marks)] };
+  const checkpoints: StreamCheckpointRepository = {
+    load: (name, parts) => store.streamCheckpoints.load(name, parts),
+    positions: (name) => store.streamCheckpoints.positions(name),
+    async commit(name, checkpoint) {
+      const began = performance.now();
+      split.collectMs += began - marks.barrierEnd;
+      try {
+        return await store.streamCheckpoints.commit(name, checkpoint);
+      } finally {
+        split.commitMs += performance.now() - began;
+      }
+    },
+  };
+  const cpuBefore = process.cpuUsage();
+  const began = performance.now();
+  const worker = runStreamWorker({ log, checkpoints, clock, logger, job: timedJob as unknown as JobDefinition }, { partitions: Array.from({ length: partitions }, (_, partition) => partition), idleTimeoutMs: 60_000 });
+  await worker.started;
+  while ((worker.metrics()?.eventsProcessed ?? 0) < count) await clock.sleep(1);
+  await worker.stop();
+  const wallMs = performance.now() - began;
+  const cpu = process.cpuUsage(cpuBefore);
+  const result = { eventsPerS: count / (wallMs / 1000), eventsPerCpuS: count / ((cpu.user + cpu.system) / 1e6), split, wallMs, checkpoints: worker.metrics()?.checkpoints ?? 0 };
+  await log.close();
+  await store.close();
+  return result;
+}
+
+const rateScript = `
+local removed = redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
+local count = redis.call('ZCARD', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return count`;
+const rateWindowMs = '10000';
+/** Commands per pipeline, and pipelines in flight at once (several, so the client never waits idle). */
+const pipelineCommands = 1_000;
+const pipelinesInFlight = 4;
+
+interface RedisRun {
+  eventsPerS: number;
+  /** Client and server CPU per click, µs. */
+  cpuUsPerEvent: number;
+  /** A check the commands did what they should: the sum of INCR results' last values, or the largest rate count. */
+  check: number;
+}
+
+async function redisRun(server: RedisServer, client: Redis, clicks: Clicks, count: number, fill: (pipeline: ReturnType<Redis['pipeline']>, index: number) => void, read: (result: unknown) => number): Promise<RedisRun> {
+  await client.flushall();
+  const serverCpuBefore = server.cpuMs();
+  const cpuBefore = process.cpuUsage();
+  const began = performance.now();
+  let next = 0;
+  let check = 0;
+  const lane = async (): Promise<void> => {
+    while (next < count) {
+      const start = next;
+      const end = Math.min(count, start + pipelineCommands);
+      next = end;
+      const pipeline = client.pipeline();
+      for (let index = start; index < end; index++) fill(pipeline, index);
+      const results = (await pipeline.exec()) ?? [];
+      for (const [error, value] of results) {
+        if (error) throw error;
+        check = Math.max(check, read(value));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: pipelinesInFlight }, lane));
+  const wallMs = performance.now() - began;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000 + (server.cpuMs() - serverCpuBefore);
+  void clicks;
+  return { eventsPerS: count / (wallMs / 1000), cpuUsPerEvent: (cpuMs * 1000) / count, check };
+}
+
+interface LatencyFigures {
+  liveMs: number[];
+  commitMs: number[];
+  appended: number;
+  achievedPerS: number;
+}
+
+/** Appends clicks at `ratePerS` (every 10 ms, per partition) to a running speed worker; times each from its ack to seen and to committed. */
+async function measureLatency(folder: string, seconds: number, ratePerS: number): Promise<LatencyFigures> {
+  const clock = createSystemClock();
+  const logger = createSilentLogger();
+  const count = Math.round(seconds * ratePerS);
+  const startMs = clock.nowMs() + 3_000;
+  const clicks = generateClicks(count, startMs, ratePerS);
+  const log = await createSegmentedLog({ clock, logger }, { dir: join(folder, 'latency-log'), partitions });
+  const store = createSqliteStore({ clock, logger }, { path: join(folder, 'latency.sqlite') });
+  const ackedAt = clicks.records.map((records) => new Float64Array(records.length).fill(Number.NaN));
+  const seenAt = clicks.records.map((records) => new Float64Array(records.length).fill(Number.NaN));
+  const committedAt = clicks.records.map((records) => new Float64Array(records.length).fill(Number.NaN));
+  const committedUpTo = new Array<number>(partitions).fill(0);
+  const job = speedJob({ fraud: createFraudOperator() });
+  const probe: Operator<ClickBatch> = {
+    name: 'probe',
+    processBatch: (batch, context) => context.emit('seen', { partition: batch.partition, first: batch.offsets[0], last: batch.offsets[batch.length - 1] }),
+  };
+  const worker = runStreamWorker(
+    {
+      log,
+      checkpoints: store.streamCheckpoints,
+      clock,
+      logger,
+      job: { ...job, operators: [...job.operators, probe] } as unknown as JobDefinition,
+      onLive(messages) {
+        const now = performance.now();
+        for (const { channel, payload } of messages) {
+          if (channel !== 'seen') continue;
+          const { partition, first, last } = payload as { partition: number; first: number; last: number };
+          seenAt[partition]!.fill(now, first, last + 1);
+        }
+      },
+      onCommit(update) {
+        const now = performance.now();
+        for (const { partition, nextOffset } of update.positions) {
+          committedAt[partition]!.fill(now, committedUpTo[partition]!, nextOffset);
+          committedUpTo[partition] = Math.max(committedUpTo[partition]!, nextOffset);
+        }
+      },
+    },
+    { partitions: Array.from({ length: partitions }, (_, partition) => partition) },
+  );
+  await worker.started;
+  while (clock.nowMs() < startMs) await clock.sleep(5);
+  const next = new Array<number>(partitions).fill(0);
+  const began = performance.now();
+  const appends: Promise<void>[] = [];
+  for (let tick = 1; ; tick++) {
+    const dueMs = startMs + tick * 10;
+    let left = 0;
+    for (let partition = 0; partition < partitions; partition++) {
+      const records = clicks.records[partition]!;
+      let end = next[partition]!;
+      // The clicks of this partition stamped up to now, in order.
+      while (end < records.length && end - next[partition]! < 4_096 && readClickEventTimeMs(records[end]!) <= clock.nowMs()) end++;
+      if (end > next[partition]!) {
+        const from = next[partition]!;
+        next[partition] = end;
+        appends.push(
+          log.append(partition, records.slice(from, end)).then(({ offsets }) => {
+            const now = performance.now();
+            for (const offset of offsets) ackedAt[partition]![offset] = now;
+          }),
+        );
+      }
+      left += records.length - end;
+    }
+    if (left === 0) break;
+    const waitMs = dueMs - clock.nowMs();
+    if (waitMs > 0) await clock.sleep(waitMs);
+  }
+  await Promise.all(appends);
+  const achievedPerS = count / ((performance.now() - began) / 1000);
+  while (committedUpTo.reduce((sum, offset) => sum + offset, 0) < count) await clock.sleep(10);
+  await worker.stop();
+  await log.close();
+  await store.close();
+  // A record can be seen before its append's promise resolves: that counts as zero.
+  const since = (times: Float64Array[]) => {
+    const values: number[] = [];
+    times.forEach((partitionTimes, partition) => partitionTimes.forEach((time, offset) => values.push(Math.max(0, time - ackedAt[partition]![offset]!))));
+    return values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  };
+  return { liveMs: since(seenAt), commitMs: since(committedAt), appended: count, achievedPerS };
+}
+
+function perEventNs(ms: number, events: number): number {
+  return (ms * 1e6) / events;
+}
+
+function recordSplit(context: BenchContext, splits: TimeSplit[], wallMs: number[], count: number): void {
+  const median = (pick: (split: TimeSplit) => number) => [...splits.map(pick)].sort((a, b) => a - b)[Math.floor(splits.length / 2)]!;
+  const wall = [...wallMs].sort((a, b) => a - b)[Math.floor(wallMs.length / 2)]!;
+  const parts = {
+    fraud: median((split) => split.fraudMs),
+    counters: median((split) => split.countersMs),
+    'checkpoint: operators put view rows': median((split) => split.barrierMs),
+    'checkpoint: engine encodes state rows': median((split) => split.collectMs),
+    'checkpoint: SQLite commit': median((split) => split.commitMs),
+  };
+  const accounted = Object.values(parts).reduce((sum, value) => sum + value, 0);
+  for (const [name, ms] of Object.entries(parts)) {
+    context.record({ case: `speed job time split: ${name} (${((100 * ms) / wall).toFixed(0)}% of wall)`, unit: 'ns/event', runs: [perEventNs(ms, count)], better: 'lower' });
+  }
+  context.record({ case: `speed job time split: log read, decode, engine, idle (${((100 * (wall - accounted)) / wall).toFixed(0)}% of wall)`, unit: 'ns/event', runs: [perEventNs(wall - accounted, count)], better: 'lower' });
+}
+
+async function redisFigures(context: BenchContext, clicks: Clicks, count: number): Promise<{ incr: Measurement; rate: Measurement }> {
+  const server = await startRedisServer();
+  const client = new Redis({ host: server.host, port: server.port, lazyConnect: true, enableOfflineQueue: true });
+  try {
+    await client.connect();
+    const sha = (await client.script('LOAD', rateScript)) as string;
+    const incrKeys = clicks.linkIds.map((linkId) => `clicks:${linkId}`);
+    const rateKeys = clicks.ips.map((ip) => `rate:${ip}`);
+    const members = clicks.linkIds.map((_, index) => index.toString(36));
+    const times = Array.from(clicks.eventTimesMs, (time) => String(time));
+    const incrCpu: number[] = [];
+    const rateCpu: number[] = [];
+    const incr = await context.measure('Redis: pipelined INCR per click (per link)', 'events/s', 'higher', async () => {
+      const result = await redisRun(server, client, clicks, count, (pipeline, index) => void pipeline.incr(incrKeys[index]!), (value) => Number(value));
+      incrCpu.push(result.cpuUsPerEvent);
+      if (!(result.check >= 1)) throw new Error('Redis INCR returned no counts');
+      return result.eventsPerS;
+    });
+    const rate = await context.measure('Redis: Lua sliding-window rate check per click (per address, 10 s)', 'events/s', 'higher', async () => {
+      const result = await redisRun(server, client, clicks, count, (pipeline, index) => void pipeline.evalsha(sha, 1, rateKeys[index]!, times[index]!, rateWindowMs, members[index]!), (value) => Number(value));
+      rateCpu.push(result.cpuUsPerEvent);
+      if (!(result.check >= 2)) throw new Error('the Redis rate check never counted two clicks of one address');
+      return result.eventsPerS;
+    });
+    context.record({ case: 'Redis INCR: CPU per click, client + server', unit: 'µs', runs: incrCpu, better: 'lower' });
+    context.record({ case: 'Redis rate check: CPU per click, client + server', unit: 'µs', runs: rateCpu, better: 'lower' });
+    return { incr, rate };
+  } finally {
+    client.disconnect();
+    await server.stop();
+  }
+}
+
+const benchmark: Benchmark = {
+  name: 'speed',
+  description: 'speed job (fraud + counters) from a segmented log into SQLite on one thread, against Redis INCR and a Lua rate check; append → verdict / commit latency at 50,000 clicks/s',
+  async run(context) {
+    const count = Math.max(generatedBatch, Math.round(1_000_000 * context.scale));
+    const folder = await mkdtemp(join(tmpdir(), 'clickflow-bench-speed-'));
+    try {
+      context.progress(`generating ${count} clicks (50,000/s of event time, 20,000 links, 500,000 visitors) and filling a ${partitions}-partition log`);
+      const clicks = generateClicks(count, Date.UTC(2026, 5, 1, 12), 50_000);
+      const logDir = join(folder, 'log');
+      await fillLog(logDir, clicks, createSystemClock());
+      const splits: TimeSplit[] = [];
+      const walls: number[] = [];
+      const cpuRates: number[] = [];
+      const speed = await context.measure('speed job (fraud + counters), log → SQLite, one thread: wall', 'events/s', 'higher', async (run) => {
+        const result = await speedRun(logDir, folder, run, count);
+        splits.push(result.split);
+        walls.push(result.wallMs);
+        cpuRates.push(result.eventsPerCpuS);
+        context.progress(`run ${run + 1}: ${result.checkpoints} checkpoints, ${Math.round(result.eventsPerCpuS).toLocaleString('en-US')} events per CPU-second`);
+        return result.eventsPerS;
+      });
+      const perCore = context.record({ case: 'speed job: events per CPU-second of the process (per core)', unit: 'events/s', runs: cpuRates, better: 'higher' });
+      recordSplit(context, splits, walls, count);
+      const redis = await redisFigures(context, clicks, count);
+      const incrRatio = context.ratio('speed job / Redis INCR', speed, redis.incr);
+      const rateRatio = context.ratio('speed job / Redis Lua rate check', speed, redis.rate);
+      context.target('at least 1,000,000 events/s per core (fraud + counters from the log)', perCore.median >= 1_000_000 && speed.median >= 1_000_000, `${Math.round(speed.median).toLocaleString('en-US')} events/s wall, ${Math.round(perCore.median).toLocaleString('en-US')} per CPU-second`);
+      context.target('at least 5x the Redis counters (pipelined INCR), same run', incrRatio >= 5, `${incrRatio.toFixed(2)}x`);
+      context.target('at least 10x the Redis rate check (Lua), same run', rateRatio >= 10, `${rateRatio.toFixed(2)}x`);
+      const latency = await measureLatency(folder, Math.max(2, 10 * context.scale), 50_000);
+      context.progress(`latency: ${latency.appended} clicks at ${Math.round(latency.achievedPerS).toLocaleString('en-US')}/s`);
+      for (const [name, values] of [['append ack → seen by the speed job (verdict in force)', latency.liveMs], ['append ack → checkpoint committed (counters visible)', latency.commitMs]] as const) {
+        context.record({ case: `at 50,000 clicks/s, p50: ${name}`, unit: 'ms', runs: [percentile(values, 0.5)], better: 'lower' });
+        context.record({ case: `at 50,000 clicks/s, p99: ${name}`, unit: 'ms', runs: [percentile(values, 0.99)], better: 'lower' });
+      }
+      context.target('verdict path at 50,000 clicks/s: ack → seen, p99 under 10 ms', percentile(latency.liveMs, 0.99) < 10, `${percentile(latency.liveMs, 0.99).toFixed(1)} ms`);
+      context.target('counter path at 50,000 clicks/s: ack → committed, p99 under 250 ms', percentile(latency.commitMs, 0.99) < 250, `${percentile(latency.commitMs, 0.99).toFixed(1)} ms`);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  },
+};
+
+export default benchmark;
