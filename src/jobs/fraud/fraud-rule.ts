@@ -19,7 +19,8 @@ import {
   settleVerdict,
   type FraudRuleStats,
 } from './rule-bookkeeping.js';
-import { encodeIpRecord, encodeSummary, rebuildAfterRestore, restoreIpRecord, restoreSummary } from './rule-snapshot.js';
+import { checkpointAddresses, type AddressSink } from './ip-changelog.js';
+import { encodeIpRecord, encodeSummary, partitionOfIpValue, rebuildAfterRestore, restoreIpRecord, restoreSummary } from './rule-snapshot.js';
 import { createRuleState, networkIdleSeconds, sweepGraceSeconds, type RuleState } from './rule-state.js';
 import { fraudReasons, type FraudVerdictCode } from './verdicts.js';
 import { addClick, advanceWindows, clicks10s, clicks60s, currentBucketClicks, startWindows } from './window-counts.js';
@@ -51,10 +52,16 @@ export interface FraudRule {
    */
   relaxQuiet(watermarkMs: number, onChange: (slot: number, previous: FraudVerdictCode) => void): void;
   stats(): FraudRuleStats;
-  /** Every address changed since the last call, once (clears the dirty marks). */
+  /** Every address changed since the last call, once, as an own row (clears the dirty marks). */
   forEachDirty(callback: (slot: number, ipKey: number) => void): void;
-  /** Keys whose checkpointed rows must be deleted (their addresses were evicted or expired). */
+  /** Keys whose own rows must be deleted (their addresses were evicted or expired). */
   drainRemoved(callback: (ipKey: number) => void): void;
+  /** At a barrier: removed and changed addresses as own rows or a changelog delta (ip-changelog.ts). */
+  checkpointAddresses(partition: number, sink: AddressSink): void;
+  /** Queues a restored `ipChunks` row; applied with the own rows at the rule's first use. */
+  queueRestoredChunk(bytes: Uint8Array): void;
+  /** Queues a restored own row (`encodeIp` bytes). */
+  queueRestoredIp(bytes: Uint8Array): void;
   /** True when the clock or heavy hitters changed since the last `encodeSummary`. */
   summaryDirty(): boolean;
   encodeIp(slot: number, partition: number): Uint8Array;
@@ -195,6 +202,7 @@ class FraudRuleImpl implements FraudRule {
   }
 
   stats(): FraudRuleStats {
+    if (this.state.flags.rebuildPending) rebuildAfterRestore(this.state);
     return ruleStats(this.state);
   }
 
@@ -208,6 +216,21 @@ class FraudRuleImpl implements FraudRule {
 
   summaryDirty(): boolean {
     return this.state.flags.summaryDirty;
+  }
+
+  checkpointAddresses(partition: number, sink: AddressSink): void {
+    checkpointAddresses(this.state, partition, sink);
+  }
+
+  queueRestoredChunk(bytes: Uint8Array): void {
+    this.state.changelog.pending.push(bytes);
+    this.state.flags.rebuildPending = true;
+  }
+
+  queueRestoredIp(bytes: Uint8Array): void {
+    partitionOfIpValue(bytes);
+    this.state.changelog.pendingOwn.push(bytes);
+    this.state.flags.rebuildPending = true;
   }
 
   encodeIp(slot: number, partition: number): Uint8Array {

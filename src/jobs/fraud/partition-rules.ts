@@ -1,12 +1,14 @@
 // One rule per log partition of the worker (per-address state is whole in one partition: clicks are
-// partitioned by network), and the named keyed states that checkpoint them. An address's state key
-// is its numeric key in base 64 (8 characters for IPv4: a short string per checkpointed address);
-// its value is a small integer naming (partition, slot), and its codec reads and writes the rule's
-// record, so a checkpoint copies only the addresses marked dirty and the engine holds no copy of
-// their state.
+// partitioned by network), and the named keyed states that checkpoint them. A checkpoint with few
+// changed addresses gives each its own row in `ips`: the key is its numeric key in base 64 (8
+// characters for IPv4), the value a small integer naming (partition, slot) whose codec reads the
+// rule's record at collect, so the engine holds no copy of the state. A checkpoint with many writes
+// them as a changelog in `ipChunks` (ip-changelog.ts): a few megabyte rows instead of an entry,
+// a key and an upsert per address.
 import type { KeyedState, OperatorContext, StateCodec } from '../../stream/index.js';
 import { createFraudRuleFromOptions, type FraudRule } from './fraud-rule.js';
 import type { FraudRuleOptions } from './options.js';
+import { readChunkHeader, rangeCount, recordsPerChunk, type AddressSink } from './ip-changelog.js';
 import { partitionOfIpValue, partitionOfSummary } from './rule-snapshot.js';
 
 export interface PartitionRules {
@@ -49,7 +51,11 @@ export function createPartitionRules(options: FraudRuleOptions): PartitionRules 
   let partitionsByPosition: readonly number[] = [0];
   let ipsPerPartition = options.ipsMax;
   let ips: KeyedState<number> | undefined;
+  let chunks: KeyedState<number> | undefined;
   let summaries: KeyedState<number> | undefined;
+  // Chunk bytes made at the barrier, handed to the engine when it encodes the row right after.
+  const chunkBytes = new Map<number, Uint8Array>();
+  let chunkHandle = 0;
 
   const ruleFor = (partition: number): FraudRule => {
     let rule = rules.get(partition);
@@ -67,8 +73,21 @@ export function createPartitionRules(options: FraudRuleOptions): PartitionRules 
       return ruleFor(partition).encodeIp(value % ipsPerPartition, partition);
     },
     decode(bytes) {
-      const partition = partitionOfIpValue(bytes);
-      return valueOf(partition, ruleFor(partition).restoreIp(bytes));
+      // Applied after every chunk of the partition, at the rule's first use.
+      ruleFor(partitionOfIpValue(bytes)).queueRestoredIp(bytes);
+      return 0;
+    },
+  };
+  const chunkCodec: StateCodec<number> = {
+    encode(handle) {
+      const bytes = chunkBytes.get(handle);
+      if (bytes === undefined) throw new Error(`fraud changelog: chunk ${handle} was encoded twice or never made`);
+      chunkBytes.delete(handle);
+      return bytes;
+    },
+    decode(bytes) {
+      ruleFor(readChunkHeader(bytes).partition).queueRestoredChunk(bytes);
+      return 0;
     },
   };
   const summaryCodec: StateCodec<number> = {
@@ -88,14 +107,26 @@ export function createPartitionRules(options: FraudRuleOptions): PartitionRules 
       // The worker's bound is split evenly over its partitions.
       ipsPerPartition = Math.max(16, Math.floor(options.ipsMax / partitionsByPosition.length));
       ips = context.keyedState('ips', { codec: ipCodec, keysMax: ipsPerPartition * partitionsByPosition.length });
+      // Base parts of every range, and the deltas of about one turn of the ranges (each delta rewrites at least one range).
+      const partsPerRange = Math.ceil(ipsPerPartition / rangeCount / recordsPerChunk) + 1;
+      const deltaParts = Math.ceil(ipsPerPartition / recordsPerChunk) + 1;
+      chunks = context.keyedState('ipChunks', { codec: chunkCodec, keysMax: partitionsByPosition.length * (rangeCount * partsPerRange + (rangeCount + 2) * deltaParts), whenFull: 'fail' });
       summaries = context.keyedState('summaries', { codec: summaryCodec, keysMax: partitionsByPosition.length });
     },
     checkpoint() {
       rules.forEach((rule, partition) => {
-        const state = ips!.partition(partition);
-        // Deletions first: a removed address that came back is deleted, then written afresh.
-        rule.drainRemoved((ipKey) => state.delete(ipStateKey(ipKey)));
-        rule.forEachDirty((slot, ipKey) => state.set(ipStateKey(ipKey), valueOf(partition, slot)));
+        const own = ips!.partition(partition);
+        const chunkState = chunks!.partition(partition);
+        const sink: AddressSink = {
+          putOwn: (ipKey, slot) => own.set(ipStateKey(ipKey), valueOf(partition, slot)),
+          deleteOwn: (ipKey) => void own.delete(ipStateKey(ipKey)),
+          putChunk(key, bytes) {
+            chunkBytes.set(++chunkHandle, bytes);
+            chunkState.set(key, chunkHandle);
+          },
+          deleteChunk: (key) => void chunkState.delete(key),
+        };
+        rule.checkpointAddresses(partition, sink);
         if (rule.summaryDirty()) summaries!.set(partition, 'summary', partition);
       });
     },

@@ -9,7 +9,7 @@
 //   bytes 24..28  baseline variance (f32) EWMA of their variance
 //   byte  28      verdict (u8)            the verdict in force (after the last click)
 //   byte  29      reasons (u8)            its reason bits
-//   byte  30      flags (u8)              live, dirty, persisted, queued (below)
+//   byte  30      flags (u8)              live, dirty, persisted, queued, own row (below)
 //   byte  31      spare                   (in a checkpoint, bytes 30..32 carry the partition instead)
 //   bytes 32..52  seconds (u16 x 10)      clicks per second, ring indexed by second % 10
 //   bytes 52..64  buckets (u16 x 6)       clicks per 10-s bucket, ring indexed by bucket % 6
@@ -57,10 +57,12 @@ export const countCeiling = 65_535;
 export const flagLive = 0x01;
 /** Changed since the last checkpoint (listed once in the dirty list). */
 export const flagDirty = 0x02;
-/** The key has a row in checkpointed state (so removing it must delete that row). */
+/** The key is in a checkpointed changelog chunk (so removing it must be logged; ip-changelog.ts). */
 export const flagPersisted = 0x04;
 /** Listed in the queue of non-ok addresses waiting to go quiet. */
 export const flagQueued = 0x08;
+/** The key has its own checkpointed row in the `ips` state (so removing it must delete that row). */
+export const flagOwnRow = 0x10;
 
 /** Records are copied as raw bytes into checkpoints, so their byte order must be fixed. */
 export const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -13,7 +13,7 @@ import {
   f64PerRecord,
   flagDirty,
   flagLive,
-  flagPersisted,
+  flagOwnRow,
   flagQueued,
   recordBytes,
   u32LastSecond,
@@ -92,16 +92,16 @@ export function forEachDirtyAddress(state: RuleState, callback: (slot: number, i
     const flags = u8[at]!;
     // A slot freed and taken again since it was listed is listed twice: the flag decides.
     if ((flags & (flagLive | flagDirty)) !== (flagLive | flagDirty)) continue;
-    u8[at] = (flags & ~flagDirty) | flagPersisted;
+    u8[at] = (flags & ~flagDirty) | flagOwnRow;
     callback(slot, f64[slot * f64PerRecord + f64Key]!);
   }
   dirty.clear();
 }
 
 export function drainRemovedKeys(state: RuleState, callback: (ipKey: number) => void): void {
-  const { removed } = state;
-  for (let index = 0; index < removed.length; index++) callback(removed.items[index]!);
-  removed.clear();
+  const { removedOwn } = state;
+  for (let index = 0; index < removedOwn.length; index++) callback(removedOwn.items[index]!);
+  removedOwn.clear();
 }
 
 export function readRuleNumbers(state: RuleState, slot: number, into: FraudNumbers, rankBuckets: number): FraudNumbers {

@@ -11,7 +11,7 @@ import {
   f64Network,
   f64PerRecord,
   flagLive,
-  flagPersisted,
+  flagOwnRow,
   flagQueued,
   littleEndian,
   recordBytes,
@@ -24,6 +24,7 @@ import {
   u8Flags,
   u8Verdict,
 } from './record-layout.js';
+import { replayChangelog, restoredFlags } from './ip-changelog.js';
 import type { RuleState } from './rule-state.js';
 import { addClicks, advanceWindows, bucketOf, startWindows } from './window-counts.js';
 
@@ -68,10 +69,22 @@ export function restoreIpRecord(state: RuleState, bytes: Uint8Array): number {
   if (ips.find(key) >= 0) throw corrupt(`address key ${key} restored twice`);
   const slot = ips.insert(key);
   ips.u8.set(bytes, slot * recordBytes);
-  ips.u8[slot * recordBytes + u8Flags] = flagLive | flagPersisted;
+  ips.u8[slot * recordBytes + u8Flags] = flagLive | flagOwnRow;
   ips.u8[slot * recordBytes + u8Flags + 1] = 0;
   state.flags.rebuildPending = true;
   return slot;
+}
+
+/** Inserts the records a restore read back (chunks and own rows, newest of each address). */
+function applyRestoredAddresses(state: RuleState): void {
+  const { ips } = state;
+  for (const [ipKey, { record, own, inChunks }] of replayChangelog(state)) {
+    if (ips.find(ipKey) >= 0) throw corrupt(`address key ${ipKey} restored twice`);
+    const slot = ips.insert(ipKey);
+    ips.u8.set(record, slot * recordBytes);
+    ips.u8[slot * recordBytes + u8Flags] = restoredFlags(own, inChunks);
+    ips.u8[slot * recordBytes + u8Flags + 1] = 0;
+  }
 }
 
 export function encodeSummary(state: RuleState, partition: number): Uint8Array {
@@ -147,6 +160,7 @@ function addToNetwork(state: RuleState, slot: number): void {
 /** After restoring: networks from their addresses, and the queue of non-ok addresses. */
 export function rebuildAfterRestore(state: RuleState): void {
   state.flags.rebuildPending = false;
+  if (state.changelog.pending.length > 0 || state.changelog.pendingOwn.length > 0) applyRestoredAddresses(state);
   const { ips, networks, quiet } = state;
   networks.forEachLive((slot) => networks.remove(slot));
   quiet.clear();

@@ -4,7 +4,8 @@
 import { createBaselineModel, type BaselineModel } from './baseline.js';
 import { createNumberList, createSlotQueue, type NumberList, type SlotQueue } from './growable-list.js';
 import type { FraudRuleOptions } from './options.js';
-import { f64Key, f64PerRecord, flagPersisted, recordBytes, u8Flags } from './record-layout.js';
+import { createChangelogState, type ChangelogState } from './ip-changelog.js';
+import { f64Key, f64PerRecord, flagOwnRow, flagPersisted, recordBytes, u8Flags } from './record-layout.js';
 import { createSlotTable, type SlotTable } from './slot-table.js';
 import { createSpaceSaving, type SpaceSaving } from './space-saving.js';
 
@@ -68,8 +69,12 @@ export interface RuleState {
   readonly clock: { second: number; period: number };
   /** Slots changed since the last checkpoint (a slot may appear twice after reuse; the dirty flag decides). */
   readonly dirty: NumberList;
-  /** Keys with checkpointed rows whose slots were freed since the last checkpoint. */
+  /** Keys in checkpointed chunks whose slots were freed since the last checkpoint (the next delta logs them). */
   readonly removed: NumberList;
+  /** Keys with their own checkpointed row whose slots were freed since the last checkpoint (the rows go). */
+  readonly removedOwn: NumberList;
+  /** Where the changelog of address records stands (ip-changelog.ts). */
+  readonly changelog: ChangelogState;
   /** Non-ok addresses, oldest verdict first. */
   readonly quiet: SlotQueue;
   /** Sweep visits per second of event time: a full turn well within the time-to-live. */
@@ -81,10 +86,13 @@ export interface RuleState {
 
 export function createRuleState(options: FraudRuleOptions): RuleState {
   const removed = createNumberList();
+  const removedOwn = createNumberList();
   let ips: SlotTable | undefined = undefined;
   const onIpRemoved = (slot: number): void => {
     const table = ips!;
-    if ((table.u8[slot * recordBytes + u8Flags]! & flagPersisted) !== 0) removed.push(table.f64[slot * f64PerRecord + f64Key]!);
+    const flags = table.u8[slot * recordBytes + u8Flags]!;
+    if ((flags & flagPersisted) !== 0) removed.push(table.f64[slot * f64PerRecord + f64Key]!);
+    if ((flags & flagOwnRow) !== 0) removedOwn.push(table.f64[slot * f64PerRecord + f64Key]!);
   };
   ips = createSlotTable(options.ipsMax, onIpRemoved);
   return {
@@ -97,6 +105,8 @@ export function createRuleState(options: FraudRuleOptions): RuleState {
     clock: { second: 0, period: 0 },
     dirty: createNumberList(),
     removed,
+    removedOwn,
+    changelog: createChangelogState(),
     quiet: createSlotQueue(),
     ipSweepPerSecond: Math.max(16, Math.ceil((2 * options.ipsMax) / options.ipIdleTtlSec)),
     networkSweepPerSecond: Math.max(16, Math.ceil((2 * options.networksMax) / networkIdleSeconds)),
