@@ -78,7 +78,7 @@ export interface QueryWorld {
   alpha: Tenant;
   beta: Tenant;
   /** Counts clicks in the speed layer and commits its rows to the store (as a stream worker does). */
-  stream(events: readonly ClickEvent[]): Promise<void>;
+  stream(events: readonly ClickEvent[], lateCounts?: { partition: number; reason: string; count: number }[]): Promise<void>;
   /** Publishes one batch hour with the given per-link slices (15-minute slices of that hour). */
   publish(hourStartMs: number, runId: number, slices: readonly Omit<BatchLinkSlice, 'userId' | 'accountId' | 'duplicates'>[], options?: { version?: number; visitors?: Record<string, number>; duplicates?: number }): Promise<void>;
   close(): Promise<void>;
@@ -127,7 +127,7 @@ export async function startQueryWorld(nowMs: number, zones: { alpha: string; bet
     services,
     alpha,
     beta,
-    async stream(events) {
+    async stream(events, lateCounts = []) {
       harness ??= createOperatorHarness(countersJob, { partitions: [0, 1, 2, 3], batchCapacity: 4_096 });
       const byPartition: Uint8Array[][] = Array.from({ length: partitions }, () => []);
       for (const event of events) byPartition[partitionForIp(event.ip, partitions)]!.push(encodeClick(event));
@@ -149,7 +149,7 @@ export async function startQueryWorld(nowMs: number, zones: { alpha: string; bet
         stateUpserts: [],
         views: snapshot.views,
         lateEvents: [],
-        lateCounts: [],
+        lateCounts,
       });
     },
     async publish(hourStartMs, runId, slices, options = {}) {
