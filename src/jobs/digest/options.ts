@@ -32,7 +32,7 @@ export const digestOptionsSpec = {
     doc: 'a correction needs a count (total or one link) to change by at least this many clicks ...',
   },
   correctionFraction: { kind: 'number', default: 0.01, min: 0, max: 1, doc: '... and by at least this fraction of the count sent before (0.01: 1%)' },
-  schedule: { kind: 'string', nonEmpty: true, default: '30 6 * * *', doc: 'cron (UTC) at which the day before falls due' },
+  schedule: { kind: 'string', nonEmpty: true, default: '0 13 * * *', doc: 'cron (UTC) at which the day before falls due (its daily rollup is built after 12:00 UTC)' },
   duckdbThreads: { kind: 'integer', default: 2, min: 1, max: 256, doc: "threads of the job's DuckDB" },
   duckdbMemoryMib: { kind: 'integer', default: 1024, min: 64, max: 1024 * 1024, doc: "memory of the job's DuckDB, in MiB" },
 } as const;
