@@ -11,9 +11,11 @@ function monthOf(ms) {
 
 /** The clicks of the month and the billable ones, from the summary in whichever shape it has. */
 function usageOf(summary) {
-  const usage = summary?.usage ?? summary?.month ?? summary?.thisMonth ?? summary?.totals ?? null;
+  const usage = summary?.usage ?? null;
   if (usage === null || typeof usage !== 'object') return null;
   return {
+    estimatedChargeMinor: usage.estimatedChargeMinor ?? null,
+    note: usage.note ?? null,
     total: usage.total ?? usage.clicks ?? null,
     billable: usage.billable ?? usage.billableClicks ?? usage.human ?? null,
     suspicious: usage.suspicious ?? null,
@@ -39,6 +41,9 @@ function planCard(plan, usage) {
       body.push(
         h('p', {}, h('strong', { id: 'usage-billable' }, count(billable)), ' billable clicks this month', usage.finality ? [' ', badge(usage.finality)] : null),
         h('p', { class: 'small muted' }, `${count(usage.total)} clicks in all: ${count(usage.human)} human, ${count(usage.bot)} bot, ${count(usage.suspicious)} suspicious (not billed).`),
+        splitBar(usage, 'Clicks this month'),
+        usage.estimatedChargeMinor !== null && usage.estimatedChargeMinor !== undefined ? h('p', {}, 'Estimated charge so far: ', h('strong', {}, money(usage.estimatedChargeMinor, plan.currency))) : null,
+        usage.note ? h('p', { class: 'small muted' }, usage.note) : null,
         meter,
         h('p', { class: 'small muted' }, ceiling === null ? `In the plan's last tier (no upper bound).` : `Tier ${tierIndex + 1} of ${tiers.length}: up to ${count(ceiling)} clicks at ${money(tier.pricePerThousandMinor, plan.currency)} per 1,000.`),
       );
@@ -49,7 +54,6 @@ function planCard(plan, usage) {
         h('tbody', {}, tiers.map((row) => h('tr', {}, h('td', {}, row.upToClicks === null ? 'and above' : count(row.upToClicks)), h('td', { class: 'num' }, money(row.pricePerThousandMinor, plan.currency))))))));
     }
   }
-  if (usage?.total !== null && usage?.total !== undefined) body.push(splitBar(usage, 'Clicks this month'));
   return card('plan-heading', `Usage in ${monthOf(Date.now())}`, ...body);
 }
 
@@ -112,9 +116,7 @@ async function monthFromSeries(links) {
   return { usage, rows: rows.sort((a, b) => b.total - a.total) };
 }
 
-async function topLinksFromCounters() {
-  const page = await getJson(scoped('/v1/links', { limit: 200 }));
-  const links = (page.items ?? []).slice(0, 50);
+async function topLinksFromCounters(links) {
   const counters = await Promise.all(links.map((link) => getOptional(scoped(`/v1/links/${encodeURIComponent(link.id)}/counters`)).catch(() => null)));
   return links.map((link, index) => ({ id: link.id, slug: link.slug, total: counters[index]?.total ?? 0 })).sort((a, b) => b.total - a.total);
 }
@@ -126,28 +128,33 @@ export function renderAccount(main) {
   fill(main, head, body);
   let stopped = false;
   (async () => {
+    const monthStart = `${monthOf(Date.now())}-01T00:00:00Z`;
     const [documents, summary] = await Promise.all([
       getOptional(scoped('/v1/dashboard/account')),
-      getOptional(scoped(`/v1/accounts/${encodeURIComponent(session.accountId)}/summary`)).catch(() => null),
+      getOptional(scoped(`/v1/accounts/${encodeURIComponent(session.accountId)}/summary`, { from: monthStart, to: Date.now(), tz: 'UTC', limit: 10 })).catch(() => null),
     ]);
     if (stopped) return;
     const account = documents?.account ?? (await getJson(scoped('/v1/account')));
     fill(head, h('div', {}, h('h1', {}, account.name), h('p', {}, `Account ${account.id} · since ${when(account.createdAtMs)}`, account.disabled ? [' ', badge('disabled', 'badge-bad')] : null)));
-    const summaryLinks = summary?.topLinks ?? summary?.links ?? null;
+    const links = ((await getJson(scoped('/v1/links', { limit: 200 }))).items ?? []).slice(0, 50);
+    const slugs = new Map(links.map((link) => [link.id, link.slug]));
+    // The summary's top links come from published batch hours only; while none are, each link's series says more.
+    const summaryLinks = (summary?.topLinks ?? []).filter((row) => (row.total ?? 0) > 0);
     let usage = usageOf(summary);
     let top;
-    if (summaryLinks) top = { rows: summaryLinks.map((row) => ({ id: row.linkId ?? row.id, slug: row.slug, total: row.total ?? row.clicks ?? 0 })), source: 'This month, from the account summary.' };
-    else {
-      const links = ((await getJson(scoped('/v1/links', { limit: 200 }))).items ?? []).slice(0, 50);
+    if (summaryLinks.length > 0) {
+      const hours = summary.coverage ? ` (${count(summary.coverage.publishedHours)} of ${count(summary.coverage.hoursInRange)} hours published)` : '';
+      top = { rows: summaryLinks.map((row) => ({ id: row.linkId ?? row.id, slug: slugs.get(row.linkId ?? row.id), total: row.total ?? 0 })), source: `This month, from the batch views${hours}.` };
+    } else {
       const month = await monthFromSeries(links).catch(() => null);
       if (month) {
         usage ??= month.usage;
         top = { rows: month.rows, source: 'This month (UTC), from each link\'s series.' };
-      } else top = { rows: await topLinksFromCounters(), source: 'All clicks so far, from the live counters (provisional).' };
+      } else top = { rows: await topLinksFromCounters(links), source: 'All clicks so far, from the live counters (provisional).' };
     }
     if (stopped) return;
     fill(body,
-      h('div', { class: 'grid grid-wide' }, planCard(documents?.plan ?? summary?.plan ?? null, usage), topLinksCard(top.rows, top.source)),
+      h('div', { class: 'grid grid-wide' }, planCard(documents?.plan ?? summary?.usage?.plan ?? null, usage), topLinksCard(top.rows, top.source)),
       h('div', { class: 'grid grid-wide' }, ...documentsCards(documents)));
   })().catch((error) => fill(body, h('p', { class: 'notice notice-error' }, `The account could not be loaded: ${error.message}`)));
   return () => {

@@ -18,82 +18,93 @@ const computations = [
   { id: 'billing', label: 'Monthly billing', targetMs: 62 * 86_400_000, targetText: '1 month' },
 ];
 
-const pick = (...values) => values.find((value) => value !== undefined && value !== null) ?? null;
+const labels = Object.fromEntries(computations.map((computation) => [computation.id, computation]));
 
-function tiles(health, pipeline, eventsPerSecond) {
-  const speed = pipeline?.streamJobs?.find((job) => job.job === 'speed') ?? pipeline?.streamJobs?.[0];
-  const late = (pipeline?.lateEvents ?? []).reduce((sum, row) => sum + row.count, 0);
-  const stream = health?.stream ?? health ?? {};
-  const values = [
-    ['Events per second', rate(pick(stream.eventsPerSecond, health?.eventsPerSecond, eventsPerSecond))],
-    ['Log lag', (() => {
-      const lag = pick(stream.logLag, health?.logLag, stream.logLagEvents, health?.logLagEvents);
-      return typeof lag === 'object' && lag !== null ? `${count(lag.events ?? lag.total)} events` : lag === null ? '—' : `${count(lag)} events`;
-    })()],
-    ['Watermark lag', duration(pick(stream.watermarkLagMs, health?.watermarkLagMs, speed?.watermarkLagMs))],
-    ['Checkpoint age', duration(pick(stream.checkpointAgeMs, health?.checkpointAgeMs, speed?.checkpointAgeMs))],
-    ['Late clicks', count(pick(health?.lateClicks?.total, typeof health?.lateClicks === 'number' ? health.lateClicks : null, late))],
-  ];
-  return h('dl', { class: 'tiles' }, values.map(([label, value]) => h('div', { class: 'tile' }, h('dt', {}, label), h('dd', {}, value))));
+/** The page's numbers from the query API's health answer. */
+function fromHealth(health) {
+  const speed = health.streams?.find((stream) => stream.job === 'speed') ?? health.streams?.[0];
+  const jobs = (health.batch?.jobs ?? []).map((job) => ({ name: job.name, upstreamJobs: [...(job.upstream ?? [])], latestRun: job.latestRun ?? null }));
+  for (const edge of health.batch?.edges ?? []) {
+    const job = jobs.find((candidate) => candidate.name === edge.to);
+    if (job && !job.upstreamJobs.includes(edge.from)) job.upstreamJobs.push(edge.from);
+  }
+  return {
+    status: health.status ?? null,
+    generatedAtMs: health.generatedAtMs,
+    tiles: {
+      eventsPerSecond: health.throughput?.ingestEventsPerSecond ?? speed?.eventsPerSecond ?? null,
+      logLag: speed?.logLag ?? null,
+      watermarkLagMs: speed?.watermarkLagMs ?? null,
+      checkpointAgeMs: speed?.checkpointAgeMs ?? null,
+      lateClicks: health.lateClicks?.total ?? null,
+    },
+    freshness: (health.freshness ?? []).map((row) => ({
+      label: labels[row.computation]?.label ?? row.computation,
+      ageMs: row.ageMs,
+      targetMs: row.targetMs + (row.allowanceMs ?? 0),
+      targetText: `${duration(row.targetMs)}${row.allowanceMs ? ` + ${duration(row.allowanceMs)} allowance` : ''}`,
+      ok: row.status === 'ok' ? true : row.status === 'late' ? false : null,
+      detail: row.measuredBy,
+    })),
+    jobs,
+    runs: health.batch?.recentRuns ?? [],
+    alerts: health.batch?.alerts ?? [],
+    orchestrator: health.batch?.orchestrator ?? null,
+  };
 }
 
-function freshnessRows(health, pipeline) {
-  const given = health?.freshness;
-  if (Array.isArray(given) || (given && typeof given === 'object')) {
-    const rows = Array.isArray(given) ? given : Object.entries(given).map(([id, row]) => ({ id, ...row }));
-    return rows.map((row) => ({
-      label: row.label ?? row.name ?? row.computation ?? row.id,
-      ageMs: pick(row.ageMs, row.lagMs, row.stalenessMs, row.freshnessMs),
-      targetMs: pick(row.targetMs, row.target),
-      ok: row.ok ?? row.met ?? (row.status ? row.status === 'ok' : undefined),
-    }));
-  }
-  // Without the health API: the stream's watermark lag and commit age, the batch jobs' latest success.
-  const now = pipeline?.generatedAtMs ?? Date.now();
-  const speed = pipeline?.streamJobs?.find((job) => job.job === 'speed');
-  const success = (pattern) => {
-    const job = (pipeline?.batch?.jobs ?? []).find((candidate) => pattern.test(candidate.name) && candidate.latestRun?.status === 'succeeded');
-    return job ? now - job.latestRun.finishedAtMs : null;
-  };
+/** The same from the dashboard's own pipeline view, on a server without the query API. */
+function fromDashboard(pipeline, eventsPerSecond) {
+  const speed = pipeline.streamJobs?.find((job) => job.job === 'speed') ?? pipeline.streamJobs?.[0];
+  const now = pipeline.generatedAtMs;
   // Verdicts and counters are both made by the speed job: its latest commit bounds how old they are.
   const commitAgeMs = speed?.lastCommitAtMs ? Math.max(0, now - speed.lastCommitAtMs) : null;
-  const ages = {
-    fraud: commitAgeMs,
-    counters: commitAgeMs,
-    digest: success(/digest/),
-    billing: success(/bill|invoice/),
+  const success = (pattern) => {
+    const job = (pipeline.batch?.jobs ?? []).find((candidate) => pattern.test(candidate.name) && candidate.latestRun?.status === 'succeeded');
+    return job ? now - job.latestRun.finishedAtMs : null;
   };
-  return computations.map((computation) => ({ label: computation.label, ageMs: ages[computation.id], targetMs: computation.targetMs, targetText: computation.targetText }));
+  const ages = { fraud: commitAgeMs, counters: commitAgeMs, digest: success(/digest/), billing: success(/bill|monthly|invoice/) };
+  return {
+    status: null,
+    generatedAtMs: now,
+    tiles: {
+      eventsPerSecond,
+      logLag: null,
+      watermarkLagMs: speed?.watermarkLagMs ?? null,
+      checkpointAgeMs: speed?.checkpointAgeMs ?? null,
+      lateClicks: (pipeline.lateEvents ?? []).reduce((sum, row) => sum + row.count, 0),
+    },
+    freshness: computations.map((computation) => {
+      const ageMs = ages[computation.id];
+      return { label: computation.label, ageMs, targetMs: computation.targetMs, targetText: computation.targetText, ok: ageMs === null ? null : ageMs <= computation.targetMs };
+    }),
+    jobs: pipeline.batch?.jobs ?? [],
+    runs: pipeline.batch?.runs ?? [],
+    alerts: pipeline.batch?.alerts ?? [],
+    orchestrator: pipeline.batch?.orchestrator === false ? 'not in this process' : 'running',
+  };
+}
+
+function tiles(values) {
+  const shown = [
+    ['Events per second', rate(values.eventsPerSecond)],
+    ['Log lag', values.logLag === null ? '—' : `${count(values.logLag)} events`],
+    ['Watermark lag', duration(values.watermarkLagMs)],
+    ['Checkpoint age', duration(values.checkpointAgeMs)],
+    ['Late clicks', count(values.lateClicks)],
+  ];
+  return h('dl', { class: 'tiles' }, shown.map(([label, value]) => h('div', { class: 'tile' }, h('dt', {}, label), h('dd', {}, value))));
 }
 
 function freshnessList(rows) {
   return h('ul', { class: 'freshness-list' }, rows.map((row) => {
-    const ok = row.ok ?? (row.ageMs !== null && row.targetMs !== null ? row.ageMs <= row.targetMs : null);
     const meter = h('div', { class: 'meter', 'aria-hidden': 'true' }, h('span', {}));
     meter.firstChild.style.width = row.ageMs === null || !row.targetMs ? '0%' : `${Math.min(100, (row.ageMs / row.targetMs) * 100)}%`;
-    return h('li', { class: ok === false ? 'late' : null },
-      h('span', {}, h('strong', {}, row.label), ' ', ok === null ? badge('unknown', 'badge-warn') : ok ? badge('ok') : badge('late', 'badge-bad')),
+    return h('li', { class: row.ok === false ? 'late' : null, title: row.detail ?? null },
+      h('span', {}, h('strong', {}, row.label), ' ', row.ok === null ? badge('unknown', 'badge-warn') : row.ok ? badge('ok') : badge('late', 'badge-bad')),
       h('span', { class: 'small' }, `${row.ageMs === null ? 'no data yet' : duration(row.ageMs)} · target ${row.targetText ?? duration(row.targetMs)}`),
       meter);
   }));
-}
-
-/** The jobs of the graph: the health API's when it lists them, merged with the dashboard's view. */
-function jobsOf(health, pipeline) {
-  const jobs = new Map((pipeline?.batch?.jobs ?? []).map((job) => [job.name, { ...job }]));
-  for (const job of health?.batch?.jobs ?? health?.jobs ?? []) {
-    const name = job.name ?? job.job;
-    const known = jobs.get(name) ?? { name, upstreamJobs: [], latestRun: null };
-    const upstream = job.upstreamJobs ?? job.upstream ?? [];
-    known.upstreamJobs = [...new Set([...(known.upstreamJobs ?? []), ...upstream.map((up) => (typeof up === 'string' ? up : up.job))])];
-    known.latestRun ??= job.latestRun ?? job.lastRun ?? null;
-    jobs.set(name, known);
-  }
-  for (const edge of health?.batch?.edges ?? health?.edges ?? []) {
-    const job = jobs.get(edge.to);
-    if (job && !job.upstreamJobs.includes(edge.from)) job.upstreamJobs.push(edge.from);
-  }
-  return [...jobs.values()];
 }
 
 function runsTable(runs) {
@@ -160,17 +171,23 @@ export function renderHealth(main) {
 
   let previous = null;
   const load = async () => {
-    const [health, pipeline] = await Promise.all([getOptional('/v1/pipeline/health').catch(() => null), getJson('/v1/dashboard/pipeline')]);
-    const events = (pipeline.streamJobs ?? []).find((job) => job.job === 'speed')?.eventsProcessed ?? null;
-    const eventsPerSecond = previous && events !== null && pipeline.generatedAtMs > previous.atMs ? ((events - previous.events) * 1_000) / (pipeline.generatedAtMs - previous.atMs) : null;
-    if (events !== null) previous = { events, atMs: pipeline.generatedAtMs };
-    fill(top, tiles(health, pipeline, eventsPerSecond));
-    fill(freshness.lastChild, freshnessList(freshnessRows(health, pipeline)));
-    fill(graph.lastChild, batchGraph(jobsOf(health, pipeline)));
-    const runList = pipeline.batch?.runs ?? [];
-    fill(runs.lastChild, runsTable(runList));
-    fill(alerts.lastChild, batchAlerts(pipeline.batch?.alerts ?? health?.alerts ?? []));
-    fill(status, `Updated ${clockTime(pipeline.generatedAtMs)} · refreshed every ${refreshMs / 1_000} s`, pipeline.batch?.orchestrator === false ? ' · this process runs no batch orchestrator' : '');
+    const health = await getOptional('/v1/pipeline/health');
+    let view;
+    if (health) view = fromHealth(health);
+    else {
+      const pipeline = await getJson('/v1/dashboard/pipeline');
+      const events = (pipeline.streamJobs ?? []).find((job) => job.job === 'speed')?.eventsProcessed ?? null;
+      const eventsPerSecond = previous && events !== null && pipeline.generatedAtMs > previous.atMs ? ((events - previous.events) * 1_000) / (pipeline.generatedAtMs - previous.atMs) : null;
+      if (events !== null) previous = { events, atMs: pipeline.generatedAtMs };
+      view = fromDashboard(pipeline, eventsPerSecond);
+    }
+    fill(top, tiles(view.tiles));
+    fill(freshness.lastChild, freshnessList(view.freshness));
+    fill(graph.lastChild, batchGraph(view.jobs));
+    fill(runs.lastChild, runsTable(view.runs));
+    fill(alerts.lastChild, batchAlerts(view.alerts));
+    fill(status, view.status ? [badge(view.status === 'ok' ? 'ok' : 'degraded', view.status === 'ok' ? '' : 'badge-bad'), ' '] : null,
+      `Updated ${clockTime(view.generatedAtMs)} · refreshed every ${refreshMs / 1_000} s`, view.orchestrator === 'not in this process' ? ' · this process runs no batch orchestrator' : '');
   };
   const refresh = () => load().catch((error) => fill(status, h('span', { class: 'notice notice-error' }, `Health could not be loaded: ${error.message}`)));
   void refresh();
