@@ -101,8 +101,13 @@ describe('link stats over batch and stream', () => {
 
   it('says corrected when an hour is republished after late clicks, with the new run', async () => {
     const linkId = await sealedAndOpen();
+    const url = `/v1/links/${linkId}/stats?from=2026-11-25T08:00:00Z&to=2026-11-25T10:00:00Z&interval=hour&tz=UTC`;
+    expect(bucketsOf((await call(world.app, 'GET', url, world.alpha.readKey)).body)[0]).toMatchObject({ finality: 'final', total: 5 });
     await world.publish(at('2026-11-25T08:00:00Z'), 21, [{ linkId, sliceStartMs: at('2026-11-25T08:00:00Z'), human: 9, bot: 0, suspicious: 0 }], { version: 2 });
-    const reply = await call(world.app, 'GET', `/v1/links/${linkId}/stats?from=2026-11-25T08:00:00Z&to=2026-11-25T10:00:00Z&interval=hour&tz=UTC`, world.alpha.readKey);
+    // The batch part of a series is reused for a second: the correction shows after it.
+    expect(bucketsOf((await call(world.app, 'GET', url, world.alpha.readKey)).body)[0]).toMatchObject({ finality: 'final', total: 5 });
+    world.clock.advance(1_000);
+    const reply = await call(world.app, 'GET', url, world.alpha.readKey);
     expect(bucketsOf(reply.body).map((b) => [b.finality, b.total, b.runIds])).toEqual([
       ['corrected', 9, [21]],
       ['final', 2, [12]],

@@ -19,6 +19,10 @@ export const queryLimits = {
   usageStreamLinksMax: 1_000,
   /** Batch runs and alerts listed at most. */
   runsMax: 200,
+  /** How long a series' batch part is reused, in ms: a publication shows in stats within it. */
+  batchPartTtlMs: 1_000,
+  /** Batch parts (link and span) kept for reuse. */
+  batchPartsCachedMax: 1_000,
   /** Drift alerts remembered, so a repeated report does not raise the same alert again. */
   driftAlertsRememberedMax: 10_000,
 } as const;

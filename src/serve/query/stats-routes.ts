@@ -1,6 +1,7 @@
 // `GET /v1/links/:id/stats` (a time series over batch and stream, JSON or CSV) and
 // `GET /v1/links/:id/breakdown` (clicks by country, referrer, device or class, from the batch views).
 import type { Context, Hono } from 'hono';
+import { LruCache } from '../../core/index.js';
 import type { BatchBreakdownDimension, BatchHourView, ClassCounts } from '../../store/index.js';
 import type { ServeEnv } from '../app-env.js';
 import { badRequest } from '../http-error.js';
@@ -49,7 +50,7 @@ function totalsOf(buckets: readonly SeriesBucket[]) {
   return totals;
 }
 
-async function batchPartOf(services: ServingServices, linkId: string, fromMs: number, toMs: number): Promise<BatchPart> {
+async function readBatchPart(services: ServingServices, linkId: string, fromMs: number, toMs: number): Promise<BatchPart> {
   const { batchViews } = services.store;
   const [hours, slices, visitors] = await Promise.all([
     batchViews.hours(floorHour(fromMs), ceilHour(toMs)),
@@ -60,6 +61,28 @@ async function batchPartOf(services: ServingServices, linkId: string, fromMs: nu
     hours: new Map(hours.map((view) => [view.hourStartMs, view])),
     slices: new Map(slices.map((slice) => [slice.sliceStartMs, slice])),
     hourVisitors: new Map(visitors.map((row) => [row.hourStartMs, row.visitors])),
+  };
+}
+
+/**
+ * The batch part of a series, kept `batchPartTtlMs` per (link, span): the views change when an
+ * hour is published (a few times an hour), while a stats page or a dashboard asks every second or
+ * more. A publication shows within the TTL; concurrent requests for one span share one read.
+ */
+function createBatchPartCache(services: ServingServices): (linkId: string, fromMs: number, toMs: number) => Promise<BatchPart> {
+  const cache = new LruCache<string, { atMs: number; part: Promise<BatchPart> }>(queryLimits.batchPartsCachedMax);
+  return (linkId, fromMs, toMs) => {
+    const key = `${linkId}|${fromMs}|${toMs}`;
+    const nowMs = services.clock.nowMs();
+    const cached = cache.get(key);
+    if (cached !== undefined && nowMs - cached.atMs < queryLimits.batchPartTtlMs) return cached.part;
+    const part = readBatchPart(services, linkId, fromMs, toMs);
+    cache.set(key, { atMs: nowMs, part });
+    // A failed read is not kept.
+    part.catch(() => {
+      if (cache.get(key)?.part === part) cache.delete(key);
+    });
+    return part;
   };
 }
 
@@ -85,7 +108,9 @@ function csvRow(bucket: SeriesBucket & { start: string }) {
   ];
 }
 
-async function statsHandler(c: Context<ServeEnv>, services: ServingServices): Promise<Response> {
+type BatchParts = ReturnType<typeof createBatchPartCache>;
+
+async function statsHandler(c: Context<ServeEnv>, services: ServingServices, batchPartOf: BatchParts): Promise<Response> {
   const query = queryOf(c);
   const link = await readableLink(services.store, c.get('principal'), c.req.param('id')!, query('accountId'));
   const calendar = parseZone(query, await ownerZone(services.store, link));
@@ -97,7 +122,7 @@ async function statsHandler(c: Context<ServeEnv>, services: ServingServices): Pr
   if (buckets === undefined) throw badRequest(`to: the range holds more than ${bucketsMax} ${interval} buckets; narrow it or ask for a coarser interval`, { field: 'to' });
   const spanFromMs = buckets[0]!.startMs;
   const spanToMs = buckets.at(-1)!.endMs;
-  const [batch, rows, complete] = await Promise.all([batchPartOf(services, link.id, spanFromMs, spanToMs), services.counterViews.rows(link.id), completeness(services)]);
+  const [batch, rows, complete] = await Promise.all([batchPartOf(link.id, spanFromMs, spanToMs), services.counterViews.rows(link.id), completeness(services)]);
   const nowMs = services.clock.nowMs();
   const merged = mergeSeries(interval, buckets, batch, streamPartOf(rows, nowMs));
   const labelled = merged.map((bucket, index) => ({ start: localLabel(bucket.startMs, buckets[index]!.offsetMs), ...bucket }));
@@ -175,7 +200,8 @@ async function breakdownHandler(c: Context<ServeEnv>, services: ServingServices)
 }
 
 export function registerStatsRoutes(app: Hono<ServeEnv>, services: ServingServices): void {
-  app.get('/v1/links/:id/stats', (c) => statsHandler(c, services));
+  const batchParts = createBatchPartCache(services);
+  app.get('/v1/links/:id/stats', (c) => statsHandler(c, services, batchParts));
   app.get('/v1/links/:id/breakdown', (c) => breakdownHandler(c, services));
 }
 

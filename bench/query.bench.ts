@@ -1,0 +1,180 @@
+// The query API under ingest load: p99 of a 30-day daily series of one link (30 days of published
+// batch hours plus the stream's open part, in the owner's zone) measured with autocannon while
+// the ingest API takes NDJSON imports at the same time. The server is clickflow in its own
+// process (bench/helpers/serve-child.ts, front door and query API); this process publishes the
+// batch hours and commits the stream rows into the server's SQLite store, then loads it.
+import http from 'node:http';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { createSilentLogger, createSystemClock } from '../src/core/index.js';
+import { encodeClick, partitionForIp, sampleClickEvent } from '../src/events/index.js';
+import { createCountersOperator, speedJobName } from '../src/jobs/counters/index.js';
+import { createSqliteStore, type Store } from '../src/store/index.js';
+import { clickHeaderDecoder, createOperatorHarness, type JobDefinition } from '../src/stream/index.js';
+import type { BenchContext, Benchmark } from './harness.js';
+import { startChildServer } from './helpers/child-server.js';
+
+interface PipelineInfo {
+  url: string;
+  writeKey: string;
+  slugs: string[];
+  dataDir: string;
+}
+
+const hourMs = 3_600_000;
+const quarterMs = 900_000;
+const days = 30;
+const connections = 10;
+const ingestLinesPerRequest = 1_000;
+const ingestInFlight = 2;
+
+/** 30 days of published hours for the link (and a busier neighbour), up to two hours ago. */
+async function publishHours(store: Store, link: { id: string; userId: string; accountId: string }, other: { id: string }, nowMs: number): Promise<number> {
+  const lastMs = Math.floor(nowMs / hourMs) * hourMs - 2 * hourMs;
+  let hours = 0;
+  for (let hourStartMs = lastMs - (days + 1) * 24 * hourMs; hourStartMs < lastMs; hourStartMs += hourMs, hours++) {
+    const slices = [0, 1, 2, 3].flatMap((quarter) => [
+      { linkId: link.id, userId: link.userId, accountId: link.accountId, sliceStartMs: hourStartMs + quarter * quarterMs, human: 20 + quarter, bot: 3, suspicious: 1, duplicates: 0 },
+      { linkId: other.id, userId: link.userId, accountId: link.accountId, sliceStartMs: hourStartMs + quarter * quarterMs, human: 200, bot: 30, suspicious: 10, duplicates: 2 },
+    ]);
+    const hour = new Date(hourStartMs).toISOString().slice(0, 13);
+    await store.batchViews.publishHour({
+      view: { hour, hourStartMs, runId: 1_000 + hours, version: 1, outputHash: `sha256:${hour}` },
+      slices,
+      visitors: [{ linkId: link.id, visitors: 60 }, { linkId: other.id, visitors: 700 }],
+      breakdowns: ['DE', 'FR', 'US'].map((country) => ({ linkId: link.id, dimension: 'country' as const, value: country, human: 30, bot: 4, suspicious: 1 })),
+    });
+  }
+  return hours;
+}
+
+/** The stream's rows for the last three hours of the link, as the speed job would commit them. */
+async function commitStreamRows(store: Store, linkId: string, nowMs: number): Promise<void> {
+  const job = (): JobDefinition => ({ name: speedJobName, decoder: clickHeaderDecoder(), operators: [createCountersOperator()] }) as unknown as JobDefinition;
+  const harness = createOperatorHarness(job, { partitions: [0, 1, 2, 3], batchCapacity: 4_096 });
+  const byPartition: Uint8Array[][] = [[], [], [], []];
+  for (let i = 0; i < 3_000; i++) {
+    const value = 0x0b000001 + i;
+    const ip = `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
+    const eventTimeMs = nowMs - 3 * hourMs + Math.floor((i * 3 * hourMs) / 3_000);
+    byPartition[partitionForIp(ip, 4)]!.push(encodeClick(sampleClickEvent(i, { linkId, eventTimeMs, ingestTimeMs: eventTimeMs, ip })));
+  }
+  byPartition.forEach((records, partition) => harness.process(partition, records));
+  const snapshot = harness.snapshot();
+  harness.close();
+  const positions = await store.streamCheckpoints.positions(speedJobName);
+  await store.streamCheckpoints.commit(speedJobName, {
+    checkpointId: 1_000_000,
+    positions: [0, 1, 2, 3].map((partition) => {
+      const stored = positions.find((position) => position.partition === partition);
+      return { partition, nextOffset: stored?.nextOffset ?? 0, watermarkMs: nowMs - 5_000, expectedNextOffset: stored?.nextOffset ?? null };
+    }),
+    stateDeletions: [],
+    stateUpserts: [],
+    views: snapshot.views,
+    lateEvents: [],
+    lateCounts: [],
+  });
+}
+
+function post(agent: http.Agent, url: URL, key: string, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson', 'content-length': body.length } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        if (response.statusCode !== 200) return reject(new Error(`ingest answered ${response.statusCode}`));
+        resolve((JSON.parse(Buffer.concat(chunks).toString()) as { accepted: number }).accepted);
+      });
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** Imports clicks until stopped; resolves with the events accepted and the seconds it ran. */
+function ingestLoad(info: PipelineInfo): { stop(): Promise<{ events: number; seconds: number }> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: ingestInFlight });
+  const url = new URL('/v1/events', info.url);
+  let running = true;
+  let events = 0;
+  let sequence = 0;
+  const startedMs = performance.now();
+  const body = (): Buffer => {
+    const nowMs = Date.now();
+    const lines: string[] = [];
+    for (let i = 0; i < ingestLinesPerRequest; i++, sequence++) {
+      lines.push(`{"id":"q${sequence}","eventTimeMs":${nowMs - (i % 1_000)},"slug":"${info.slugs[1 + (sequence % (info.slugs.length - 1))]}","ip":"198.${(sequence >> 16) & 255}.${(sequence >> 8) & 255}.${sequence & 255}","userAgent":"Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0","country":"DE"}`);
+    }
+    return Buffer.from(`${lines.join('\n')}\n`);
+  };
+  const loops = Array.from({ length: ingestInFlight }, async () => {
+    while (running) events += await post(agent, url, info.writeKey, body());
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      agent.destroy();
+      return { events, seconds: (performance.now() - startedMs) / 1_000 };
+    },
+  };
+}
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+}
+
+const benchmark: Benchmark = {
+  name: 'query',
+  description: 'GET /v1/links/:id/stats, 30-day daily series over batch + stream, p99 under concurrent ingest load',
+  async run(ctx: BenchContext) {
+    const server = await startChildServer<PipelineInfo>('pipeline');
+    const store = createSqliteStore({ clock: createSystemClock(), logger: createSilentLogger() }, { path: path.join(server.info.dataDir, 'clickflow.sqlite') });
+    try {
+      const nowMs = Date.now();
+      const link = (await store.links.getBySlug(server.info.slugs[0]!))!;
+      const other = (await store.links.getBySlug(server.info.slugs[1]!))!;
+      const readKey = (await store.apiKeys.create(link.accountId, 'read', 'bench')).secret;
+      const hours = await publishHours(store, link, other, nowMs);
+      await commitStreamRows(store, link.id, nowMs);
+      ctx.progress(`published ${hours} batch hours; stream rows for the last 3 hours`);
+      const from = new Date(nowMs - days * 24 * hourMs).toISOString().slice(0, 10);
+      const to = new Date(nowMs + 24 * hourMs).toISOString().slice(0, 10);
+      const statsPath = `/v1/links/${link.id}/stats?from=${from}&to=${to}&interval=day`;
+      const check = await fetch(new URL(statsPath, server.info.url), { headers: { authorization: `Bearer ${readKey}` } });
+      const sample = (await check.json()) as { buckets: { source: string }[] };
+      if (check.status !== 200) throw new Error(`stats answered ${check.status}: ${JSON.stringify(sample)}`);
+      ctx.progress(`series of ${sample.buckets.length} days: ${sample.buckets.map((bucket) => bucket.source[0]).join('')}`);
+      const durationS = Math.max(3, Math.round(10 * ctx.scale));
+      const p50: number[] = [];
+      const p99: number[] = [];
+      const rates: number[] = [];
+      const ingestRates: number[] = [];
+      for (let run = 0; run < ctx.runs; run++) {
+        const load = ingestLoad(server.info);
+        const result = (await autocannon({ url: server.info.url, connections, duration: durationS, requests: [{ method: 'GET', path: statsPath, headers: { authorization: `Bearer ${readKey}` } }] })) as unknown as CannonResult;
+        const ingest = await load.stop();
+        if (result.errors > 0 || result.non2xx > 0) throw new Error(`autocannon saw ${result.errors} errors and ${result.non2xx} non-2xx answers`);
+        p50.push(result.latency.p50);
+        p99.push(result.latency.p99);
+        rates.push(result.requests.average);
+        ingestRates.push(ingest.events / ingest.seconds);
+        ctx.progress(`run ${run + 1}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ingest ${Math.round(ingest.events / ingest.seconds)} events/s`);
+      }
+      ctx.record({ case: `30-day daily series, ${connections} connections, requests/s`, unit: 'req/s', runs: rates, better: 'higher' });
+      ctx.record({ case: '30-day daily series p50 latency', unit: 'ms', runs: p50, better: 'lower' });
+      const latency = ctx.record({ case: '30-day daily series p99 latency', unit: 'ms', runs: p99, better: 'lower' });
+      ctx.record({ case: `concurrent ingest (NDJSON, ${ingestLinesPerRequest} lines a request, ${ingestInFlight} in flight)`, unit: 'events/s', runs: ingestRates, better: 'higher' });
+      ctx.target('stats p99 < 10 ms under ingest load', latency.median < 10, `${latency.median} ms`);
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  },
+};
+
+export default benchmark;
