@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSilentLogger, createSystemClock } from '../core/index.js';
 import { createApp, createAuthenticator, type ServingServices } from '../serve/index.js';
 import { createSqliteStore, type Store } from '../store/index.js';
-import { registerDashboard } from './index.js';
+import { pathToFileURL } from 'node:url';
+import { assetsFolder, registerDashboard } from './index.js';
 
 const operatorToken = 'cf_operator_web-test';
 
@@ -55,6 +56,12 @@ describe('dashboard routes', () => {
     expect((await get('/dashboard/assets/main.js', undefined, { 'if-none-match': etag })).status).toBe(304);
     expect((await get('/dashboard/assets/missing.js')).status).toBe(404);
     expect((await get('/dashboard/assets/..%2Findex.ts')).status).toBe(404);
+  });
+
+  it('finds its files in the source tree when compiled (the compiler copies only TypeScript output)', () => {
+    const source = assetsFolder();
+    const compiled = assetsFolder(pathToFileURL(source.replace(/[\\/]src[\\/]web[\\/]assets[\\/]?$/, '/dist/web/assets.js')).href);
+    expect(compiled).toBe(source);
   });
 
   it('answers the data routes only with a key, each account its own', async () => {

@@ -67,16 +67,20 @@ async function waitUntil(page: Page, expression: string, timeoutMs: number): Pro
   }
 }
 
-/** A failed run of the hourly rollup (and its alert), written to the pipeline's store as the orchestrator would. */
-async function recordFailedRun(dataDir: string, message: string): Promise<number> {
+/**
+ * A failed run (and its alert) of the first batch job the pipeline declares, written to its store
+ * as the orchestrator would: the batch CLI can make a run `skipped`, but not fail one at will.
+ */
+async function recordFailedRun(dataDir: string, job: { name: string; partitionKind: string | null }, message: string): Promise<number> {
   const store = createSqliteStore({ clock: createSystemClock(), logger: createSilentLogger() }, { path: path.join(dataDir, 'clickflow.sqlite') });
   try {
     const nowMs = Date.now();
-    const partition = new Date(nowMs - 3 * 3_600_000).toISOString().slice(0, 13);
-    const run = await store.batchRuns.create({ job: 'hourly-rollup', partition, trigger: 'manual', queuedAtMs: nowMs - 2_000 });
+    const length = job.partitionKind === 'month' ? 7 : job.partitionKind === 'day' ? 10 : 13;
+    const partition = new Date(nowMs - 3 * 86_400_000).toISOString().slice(0, length);
+    const run = await store.batchRuns.create({ job: job.name, partition, trigger: 'manual', queuedAtMs: nowMs - 2_000 });
     await store.batchRuns.start(run.id, { attempt: 1, startedAtMs: nowMs - 1_500, partitionVersion: 0 });
     await store.batchRuns.finish(run.id, { status: 'failed', finishedAtMs: nowMs - 1_000, message, error: { message, domain: 'external', code: 'lake_unreadable' } });
-    await store.batchAlerts.add({ atMs: nowMs - 1_000, job: 'hourly-rollup', partition, runId: run.id, kind: 'run_failed', message });
+    await store.batchAlerts.add({ atMs: nowMs - 1_000, job: job.name, partition, runId: run.id, kind: 'run_failed', message });
     return run.id;
   } finally {
     await store.close();
@@ -216,14 +220,17 @@ describe('dashboard in a browser', () => {
 
   it('shows a failed batch run in red with its error on the health page, and says fraud alerts need the operator token', async () => {
     const message = 'lake hour files could not be read: checksum mismatch in part-p2';
-    const runId = await recordFailedRun(dir.path, message);
+    const health = await fetch(`${pipeline.url}/v1/pipeline/health`, { headers: { authorization: `Bearer ${operatorToken}` } });
+    const declared = health.ok ? ((await health.json()) as { batch?: { jobs?: { name: string; partitionKind: string | null }[] } }).batch?.jobs ?? [] : [];
+    const job = declared[0] ?? { name: 'hourly-rollup', partitionKind: 'hour' };
+    const runId = await recordFailedRun(dir.path, job, message);
     await page.getByRole('link', { name: 'Pipeline' }).click();
     await page.getByRole('heading', { name: 'Pipeline health' }).waitFor();
-    const failure = page.locator('.failure[data-job="hourly-rollup"]');
+    const failure = page.locator(`.failure[data-job="${job.name}"]`);
     await failure.waitFor({ timeout: 15_000 });
     expect(await failure.innerText()).toContain(message);
     expect(await failure.innerText()).toContain(`run ${runId} failed`);
-    expect(await page.locator('#batch-graph .node[data-job="hourly-rollup"]').getAttribute('data-status')).toBe('failed');
+    expect(await page.locator(`#batch-graph .node[data-job="${job.name}"]`).getAttribute('data-status')).toBe('failed');
     const failedRow = page.locator('#batch-runs tr.failed', { hasText: message });
     expect(await failedRow.count()).toBe(1);
     expect(await page.evaluate('getComputedStyle(document.querySelector("#batch-runs tr.failed td")).color')).toBe('rgb(180, 35, 24)');
