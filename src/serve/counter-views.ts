@@ -179,7 +179,7 @@ export function createCounterViews(deps: { store: Store; clock: Clock; logger: L
       const lowest = Math.min(...values.map((position) => position.watermarkMs));
       // A partition that has seen nothing yet (and is not idle long enough to move on the clock)
       // has no watermark: then nothing is known complete.
-      return { watermarkMs: lowest === noWatermarkMs ? null : lowest, committedAtMs: Math.max(...values.map((position) => position.committedAtMs)), partitions: known.size };
+      return { watermarkMs: lowest <= noWatermarkMs || lowest < 0 ? null : lowest, committedAtMs: Math.max(...values.map((position) => position.committedAtMs)), partitions: known.size };
     },
     subscribe(linkId, listener) {
       let set = listeners.get(linkId);
