@@ -24,7 +24,7 @@ async function run(context: BenchContext): Promise<void> {
     for (let i = 0; i < accounts; i++) ids.push((await store.accounts.create({ name: `Account ${i}`, planId: ['free', 'pro', 'business'][i % 3]! })).id);
     const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
     const connection = await instance.connect();
-    await connection.run(`CREATE TABLE accounts AS SELECT unnest([${ids.map(sqlString).join(', ')}]) AS id, range AS n FROM range(${accounts})`);
+    await connection.run(`CREATE TABLE accounts AS SELECT unnest([${ids.map(sqlString).join(', ')}]) AS id, unnest(range(${accounts})) AS n`);
     context.progress(`writing 30 daily utc files of ${rowsPerDay.toLocaleString('en-US')} rows`);
     const upstream: UpstreamOutput[] = [];
     const daily = join(dir, 'rollups', 'daily');
