@@ -24,7 +24,9 @@ interface PipelineInfo {
 const hourMs = 3_600_000;
 const quarterMs = 900_000;
 const days = 30;
-const connections = 10;
+const connections = 4;
+/** A steady rate (a busy dashboard), so the figure is latency, not queueing behind a saturated server. */
+const requestsPerSecond = 200;
 const ingestLinesPerRequest = 1_000;
 const ingestInFlight = 2;
 
@@ -156,7 +158,7 @@ const benchmark: Benchmark = {
       const ingestRates: number[] = [];
       for (let run = 0; run < ctx.runs; run++) {
         const load = ingestLoad(server.info);
-        const result = (await autocannon({ url: server.info.url, connections, duration: durationS, requests: [{ method: 'GET', path: statsPath, headers: { authorization: `Bearer ${readKey}` } }] })) as unknown as CannonResult;
+        const result = (await autocannon({ url: server.info.url, connections, overallRate: requestsPerSecond, duration: durationS, requests: [{ method: 'GET', path: statsPath, headers: { authorization: `Bearer ${readKey}` } }] })) as unknown as CannonResult;
         const ingest = await load.stop();
         if (result.errors > 0 || result.non2xx > 0) throw new Error(`autocannon saw ${result.errors} errors and ${result.non2xx} non-2xx answers`);
         p50.push(result.latency.p50);
@@ -165,7 +167,7 @@ const benchmark: Benchmark = {
         ingestRates.push(ingest.events / ingest.seconds);
         ctx.progress(`run ${run + 1}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ingest ${Math.round(ingest.events / ingest.seconds)} events/s`);
       }
-      ctx.record({ case: `30-day daily series, ${connections} connections, requests/s`, unit: 'req/s', runs: rates, better: 'higher' });
+      ctx.record({ case: `30-day daily series, ${connections} connections at ${requestsPerSecond} req/s offered, requests/s`, unit: 'req/s', runs: rates, better: 'higher' });
       ctx.record({ case: '30-day daily series p50 latency', unit: 'ms', runs: p50, better: 'lower' });
       const latency = ctx.record({ case: '30-day daily series p99 latency', unit: 'ms', runs: p99, better: 'lower' });
       ctx.record({ case: `concurrent ingest (NDJSON, ${ingestLinesPerRequest} lines a request, ${ingestInFlight} in flight)`, unit: 'events/s', runs: ingestRates, better: 'higher' });
