@@ -19,7 +19,18 @@ export type {
   BatchHourPublication,
   ClassCounts,
 } from './batch-view-types.js';
-export type { DigestRepository, DigestSend, InvoiceRepository, InvoiceSummary } from './billing-types.js';
+export type {
+  DigestRepository,
+  DigestSend,
+  DigestLedgerEntry,
+  DigestIntent,
+  InvoiceRepository,
+  InvoiceSummary,
+  InvoiceRecord,
+  InvoiceAdjustment,
+  InvoiceAdjustmentInput,
+  InvoiceClicks,
+} from './billing-types.js';
 
 import type { ErrorDomain } from '../core/index.js';
 
