@@ -245,7 +245,7 @@ export async function startPipeline(config: Config, deps: { clock: Clock; logger
     const routes: RouteRegistrar[] = [
       (app) => registerCounterRoutes(app, { store, counterViews, clock, logger: services.logger }),
       (app) => registerFraudRoutes(app, { table: fraudTable, alerts: fraudAlerts }),
-      (app) => registerQueryRoutes(app, services),
+      (app) => registerQueryRoutes(app, services, { metricsAccess: config.metricsAccess }),
       (app) => registerDashboard(app, services),
     ];
     const serving: Serving = await createServing(

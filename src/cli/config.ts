@@ -24,6 +24,7 @@ export const configSpec = {
   smtpUrl: { kind: 'string', default: '', doc: 'SMTP server for digest mail, e.g. smtps://user:pass@mail.example.com (empty: .eml files in <dataDir>/outbox)' },
   mailFrom: { kind: 'string', default: 'clickflow <digest@clickflow.invalid>', doc: 'sender of digest mail' },
   billingGraceDays: { kind: 'integer', default: 3, min: 0, max: 60, doc: 'days after a month ends before its invoices are final (late data after: adjustments)' },
+  metricsAccess: { kind: 'enum', values: ['operator', 'open'], default: 'operator', doc: 'who may read /metrics: the operator token only, or anyone who can reach the port (a trusted network)' },
   adminToken: { kind: 'string', default: '', doc: 'operator token for account management (default: generated into the data folder)' },
   logLevel: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'log level' },
 } as const;
