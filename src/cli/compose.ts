@@ -14,6 +14,7 @@ import { createEventIdGenerator } from '../events/index.js';
 import { createIngestor, createUserAgentClassifier } from '../ingest/index.js';
 import { archiverEnvironment, archiverJobName, archiverWorkerOptions } from '../jobs/archiver/index.js';
 import { speedJobName } from '../jobs/counters/index.js';
+import { hourlyRollupJobName } from '../jobs/rollups/index.js';
 import type { EventLog } from '../log/index.js';
 import { createNatsLog, createSegmentedLog } from '../log/index.js';
 import { createOrchestrator, createWebhookAlertSender, type Orchestrator } from '../orchestrator/index.js';
@@ -204,7 +205,6 @@ export async function startPipeline(config: Config, deps: { clock: Clock; logger
       const batch = openOrchestrator(config, { store, clock, logger });
       const running = batch.orchestrator;
       orchestrator = running;
-      const hourlyJob = running.jobs.find((job) => job.name === 'hourly');
       sealer = createLakeSealer(
         {
           store,
@@ -212,7 +212,7 @@ export async function startPipeline(config: Config, deps: { clock: Clock; logger
           logger: namespaced(logger, 'batch.sealer'),
           // Late clicks for a sealed hour: rebuild it, and what reads it downstream.
           onReopen: async (seal) => {
-            if (hourlyJob) await running.reopen(hourlyJob.name, hourLabel(seal.hourStartMs));
+            await running.reopen(hourlyRollupJobName, hourLabel(seal.hourStartMs));
           },
         },
         { partitions: config.partitions },
