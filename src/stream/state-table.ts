@@ -3,6 +3,13 @@
 // time-to-live, and a list of entries changed since the last checkpoint so that a checkpoint
 // writes only those (plus deletions). Entries are objects made once per key; updating one
 // allocates nothing.
+//
+// A table whose codec says `changelog: true` (`ChangelogCodec`) writes no row per key: each
+// checkpoint writes, per partition, one delta (the changed entries and removed keys, in rows of up
+// to `limits.streamValueBytesMax`) and rewrites a few key-hash ranges whole (a rolling base), and
+// deletes the deltas every range has overtaken. A database row costs far more than its bytes, so
+// tens of thousands of small rows per checkpoint become a handful of large ones. Restore reads the
+// bases, then the deltas in order. Plain keyed state (namespace 0) only.
 import { assert, limits } from '../core/index.js';
 import type { StreamStateDeletion, StreamStateRow } from '../store/index.js';
 import { StreamError } from './errors.js';
@@ -21,6 +28,17 @@ export interface StateEntry<V> {
   live: boolean;
   older: StateEntry<V> | null;
   newer: StateEntry<V> | null;
+  /** Changelog tables: the key's hash range (`changelogRangeOf`). */
+  range: number;
+}
+
+/** A codec whose table is stored as a changelog (see above) instead of a row per key. */
+export interface ChangelogCodec<V> extends StateCodec<V> {
+  readonly changelog: true;
+}
+
+function isChangelogCodec<V>(codec: StateCodec<V>): codec is ChangelogCodec<V> {
+  return (codec as Partial<ChangelogCodec<V>>).changelog === true;
 }
 
 export interface StateTableOptions<V> {
@@ -84,11 +102,15 @@ class StateTableImpl<V> implements StateTable<V> {
   private cachedPartition = Number.NaN;
   private cachedNamespace = Number.NaN;
   private cachedMap: Entries<V> | undefined;
+  /** Changelog tables: each partition's changelog bookkeeping. */
+  private readonly changelog: Map<number, ChangelogBook> | undefined;
+  private readonly restoredChunks: StreamStateRow[] = [];
 
   constructor(private readonly options: StateTableOptions<V>) {
     this.name = options.qualifiedName;
     this.keysMax = options.keysMax;
     assert(Number.isInteger(this.keysMax) && this.keysMax >= 1, () => `${this.name}: keysMax must be a positive integer, got ${this.keysMax}`);
+    if (isChangelogCodec(options.codec)) this.changelog = new Map();
   }
 
   size(): number {
@@ -142,6 +164,7 @@ class StateTableImpl<V> implements StateTable<V> {
   }
 
   removeNamespace(partition: number, namespace: number): void {
+    assert(this.changelog === undefined, () => `${this.name}: a changelog table has no namespaces to remove`);
     const map = this.mapFor(partition, namespace, false);
     if (map === undefined) return;
     for (const entry of map.values()) this.detach(entry);
@@ -181,6 +204,7 @@ class StateTableImpl<V> implements StateTable<V> {
   }
 
   collect(upserts: StreamStateRow[], deletions: StreamStateDeletion[]): void {
+    if (this.changelog !== undefined) return this.collectChangelog(upserts, deletions);
     for (const deletion of this.deletions) deletions.push(deletion);
     for (const entry of this.changed) {
       entry.dirty = false;
@@ -196,16 +220,26 @@ class StateTableImpl<V> implements StateTable<V> {
   }
 
   restore(row: StreamStateRow): void {
+    if (this.changelog !== undefined) {
+      this.restoredChunks.push(row);
+      return;
+    }
+    this.restoreEntry(row.partition, row.namespace, row.key, row.value, row.touchedMs);
+  }
+
+  private restoreEntry(partition: number, namespace: number, key: string, bytes: Uint8Array, touchedMs: number): void {
+    const row = { partition, namespace, key, touchedMs };
     const map = this.mapFor(row.partition, row.namespace, true)!;
     assert(!map.has(row.key), () => `${this.name}: key ${JSON.stringify(row.key)} restored twice`);
-    const value = this.options.codec.decode(row.value);
-    const entry: StateEntry<V> = { partition: row.partition, namespace: row.namespace, key: row.key, value, touchedMs: row.touchedMs, dirty: false, live: true, older: null, newer: null };
+    const value = this.options.codec.decode(bytes);
+    const entry: StateEntry<V> = { partition: row.partition, namespace: row.namespace, key: row.key, value, touchedMs: row.touchedMs, dirty: false, live: true, older: null, newer: null, range: this.rangeFor(row.key) };
     map.set(row.key, entry);
     this.append(entry);
     this.count++;
   }
 
   finishRestore(): void {
+    if (this.changelog !== undefined) this.replayChangelog();
     const entries: StateEntry<V>[] = [];
     for (let entry = this.oldest; entry !== null; entry = entry.newer) entries.push(entry);
     entries.sort((a, b) => a.touchedMs - b.touchedMs);
@@ -216,13 +250,144 @@ class StateTableImpl<V> implements StateTable<V> {
     while (this.count > this.keysMax) this.makeRoom(this.oldest!.partition);
   }
 
+  private rangeFor(key: string): number {
+    return this.changelog === undefined ? 0 : changelogRangeOf(key);
+  }
+
+  private book(partition: number): ChangelogBook {
+    let book = this.changelog!.get(partition);
+    if (book === undefined) {
+      book = { nextSeq: 1, baseSeq: new Float64Array(changelogRanges), baseParts: new Uint16Array(changelogRanges), deltas: [], cursor: 0 };
+      this.changelog!.set(partition, book);
+    }
+    return book;
+  }
+
+  /** The changelog rows of this checkpoint: per partition a delta, a few ranges rewritten, superseded rows deleted. */
+  private collectChangelog(upserts: StreamStateRow[], deletions: StreamStateDeletion[]): void {
+    const removed = new Map<number, string[]>();
+    for (const deletion of this.deletions) {
+      assert(deletion.key !== null && deletion.namespace === 0, () => `${this.name}: a changelog table deletes keys of namespace 0 only`);
+      let keys = removed.get(deletion.partition);
+      if (keys === undefined) removed.set(deletion.partition, (keys = []));
+      keys.push(deletion.key);
+    }
+    const changed = new Map<number, StateEntry<V>[]>();
+    for (const entry of this.changed) {
+      entry.dirty = false;
+      if (!entry.live) continue;
+      let entries = changed.get(entry.partition);
+      if (entries === undefined) changed.set(entry.partition, (entries = []));
+      entries.push(entry);
+    }
+    this.changed = [];
+    this.deletions = [];
+    const partitions = new Set([...removed.keys(), ...changed.keys()]);
+    for (const partition of [...partitions].sort((a, b) => a - b)) {
+      this.writeChangelog(partition, changed.get(partition) ?? [], removed.get(partition) ?? [], upserts, deletions);
+    }
+  }
+
+  private writeChangelog(partition: number, changed: readonly StateEntry<V>[], removed: readonly string[], upserts: StreamStateRow[], deletions: StreamStateDeletion[]): void {
+    const book = this.book(partition);
+    const seq = book.nextSeq++;
+    const touchedMs = this.options.time.watermarkMs;
+    const put = (key: string, value: Uint8Array): void => void upserts.push({ state: this.name, partition, namespace: 0, key, value, touchedMs });
+    const drop = (key: string): void => void deletions.push({ state: this.name, partition, namespace: 0, key });
+    const encode = (entry: StateEntry<V>): Uint8Array => {
+      const value = this.options.codec.encode(entry.value);
+      if (value.byteLength > limits.streamValueBytesMax - changelogEntryOverheadBytesMax) {
+        this.fail('too_large', `the value of key ${JSON.stringify(entry.key)} is ${value.byteLength} bytes, over ${limits.streamValueBytesMax - changelogEntryOverheadBytesMax}`, partition);
+      }
+      return value;
+    };
+    const delta = new ChangelogChunks(changelogKindDelta, seq, 0, (part, bytes) => put(changelogDeltaKey(seq, part), bytes));
+    for (const key of removed) delta.removal(key);
+    // A changed entry in a rewritten range goes into both with the same bytes, encoded once.
+    const encoded = new Map<StateEntry<V>, Uint8Array>();
+    for (const entry of changed) {
+      const value = encode(entry);
+      encoded.set(entry, value);
+      delta.entry(entry.key, entry.touchedMs, value);
+    }
+    book.deltas.push({ seq, parts: delta.finish() });
+    // Rewrite ranges holding half as many keys as the delta (at least one range): a base costs an
+    // encoding of values that did not change, so it rolls at half the delta's pace, and the
+    // store holds the live keys about three times over at most.
+    const map = this.partitions.get(partition)?.get(0);
+    const live = map?.size ?? 0;
+    const ranges = Math.min(changelogRanges, Math.max(1, Math.ceil((changelogRanges * (changed.length + removed.length)) / (changelogBaseRate * Math.max(1, live)))));
+    const writers = new Map<number, ChangelogChunks>();
+    const byRange: (ChangelogChunks | undefined)[] = new Array<ChangelogChunks | undefined>(changelogRanges).fill(undefined);
+    for (let index = 0; index < ranges; index++) {
+      const range = (book.cursor + index) % changelogRanges;
+      const writer = new ChangelogChunks(changelogKindBase, seq, range, (part, bytes) => put(changelogBaseKey(range, part), bytes));
+      writers.set(range, writer);
+      byRange[range] = writer;
+    }
+    book.cursor = (book.cursor + ranges) % changelogRanges;
+    if (map !== undefined) {
+      for (const entry of map.values()) {
+        const writer = byRange[entry.range];
+        if (writer !== undefined) writer.entry(entry.key, entry.touchedMs, encoded.get(entry) ?? encode(entry));
+      }
+    }
+    for (const [range, writer] of writers) {
+      const parts = writer.finish();
+      for (let part = parts; part < book.baseParts[range]!; part++) drop(changelogBaseKey(range, part));
+      book.baseParts[range] = parts;
+      book.baseSeq[range] = seq;
+    }
+    let oldestBase = Number.POSITIVE_INFINITY;
+    for (let range = 0; range < changelogRanges; range++) oldestBase = Math.min(oldestBase, book.baseSeq[range]!);
+    while (book.deltas.length > 0 && book.deltas[0]!.seq <= oldestBase) {
+      const old = book.deltas.shift()!;
+      for (let part = 0; part < old.parts; part++) drop(changelogDeltaKey(old.seq, part));
+    }
+  }
+
+  /** Restored changelog rows into entries: bases, then deltas oldest first, skipping what a newer base holds. */
+  private replayChangelog(): void {
+    const byPartition = new Map<number, { row: StreamStateRow; chunk: ChangelogChunk }[]>();
+    for (const row of this.restoredChunks) {
+      let rows = byPartition.get(row.partition);
+      if (rows === undefined) byPartition.set(row.partition, (rows = []));
+      rows.push({ row, chunk: readChangelogChunk(row.value, this.name) });
+    }
+    this.restoredChunks.length = 0;
+    for (const [partition, rows] of byPartition) {
+      const book = this.book(partition);
+      const deltaParts = new Map<number, number>();
+      for (const { chunk } of rows) {
+        book.nextSeq = Math.max(book.nextSeq, chunk.seq + 1);
+        if (chunk.kind === changelogKindBase) {
+          book.baseSeq[chunk.range] = Math.max(book.baseSeq[chunk.range]!, chunk.seq);
+          book.baseParts[chunk.range] = Math.max(book.baseParts[chunk.range]!, chunk.part + 1);
+        } else deltaParts.set(chunk.seq, Math.max(deltaParts.get(chunk.seq) ?? 0, chunk.part + 1));
+      }
+      book.deltas.length = 0;
+      for (const [seq, parts] of [...deltaParts].sort((a, b) => a[0] - b[0])) book.deltas.push({ seq, parts });
+      const latest = new Map<string, { touchedMs: number; value: Uint8Array }>();
+      rows.sort((a, b) => (a.chunk.kind === b.chunk.kind ? a.chunk.seq - b.chunk.seq || a.chunk.part - b.chunk.part : b.chunk.kind - a.chunk.kind));
+      for (const { chunk } of rows) {
+        const isDelta = chunk.kind === changelogKindDelta;
+        for (const key of chunk.removals) if (chunk.seq > book.baseSeq[changelogRangeOf(key)]!) latest.delete(key);
+        for (const item of chunk.entries) {
+          if (isDelta && chunk.seq <= book.baseSeq[changelogRangeOf(item.key)]!) continue;
+          latest.set(item.key, item);
+        }
+      }
+      for (const [key, { touchedMs, value }] of latest) this.restoreEntry(partition, 0, key, value, touchedMs);
+    }
+  }
+
   private create(partition: number, namespace: number, key: string, value: V): StateEntry<V> {
     if (key.length * 3 > limits.streamKeyBytesMax && Buffer.byteLength(key) > limits.streamKeyBytesMax) {
       this.fail('too_large', `a key of ${Buffer.byteLength(key)} bytes is over ${limits.streamKeyBytesMax}`, partition);
     }
     // Room first: an eviction can empty and drop a namespace map, even the one this key goes in.
     this.makeRoom(partition);
-    const entry: StateEntry<V> = { partition, namespace, key, value, touchedMs: this.options.time.watermarkMs, dirty: false, live: true, older: null, newer: null };
+    const entry: StateEntry<V> = { partition, namespace, key, value, touchedMs: this.options.time.watermarkMs, dirty: false, live: true, older: null, newer: null, range: this.rangeFor(key) };
     this.mapFor(partition, namespace, true)!.set(key, entry);
     this.append(entry);
     this.count++;
@@ -289,6 +454,147 @@ class StateTableImpl<V> implements StateTable<V> {
   private fail(code: 'state_full' | 'too_large', message: string, partition: number): never {
     throw new StreamError(code, `state ${this.name}: ${message}`, { job: this.options.job, operator: this.options.operator, partition });
   }
+}
+
+// The changelog's rows (see the top of this file). A chunk: u8 version, u8 kind (1 delta, 2 base),
+// u16 range, u16 part, u16 spare, f64 sequence, u32 entries, u32 removals; then each removed key
+// (u16 length, UTF-8), then each entry (u16 key length, key, f64 touchedMs, u32 value length, value).
+const changelogRanges = 64;
+/** Delta keys per base key rewritten. */
+const changelogBaseRate = 2;
+const changelogVersion = 1;
+const changelogKindDelta = 1;
+const changelogKindBase = 2;
+const changelogHeaderBytes = 24;
+/** An entry's framing plus its longest key: a value may use the rest of a row. */
+const changelogEntryOverheadBytesMax = changelogHeaderBytes + 14 + limits.streamKeyBytesMax;
+const changelogDeltaKey = (seq: number, part: number): string => `~d${seq}.${part}`;
+const changelogBaseKey = (range: number, part: number): string => `~b${range}.${part}`;
+const keyEncoder = new TextEncoder();
+const keyDecoder = new TextDecoder();
+
+interface ChangelogBook {
+  nextSeq: number;
+  readonly baseSeq: Float64Array;
+  readonly baseParts: Uint16Array;
+  readonly deltas: { seq: number; parts: number }[];
+  cursor: number;
+}
+
+/** The hash range of a state key (FNV-1a of its UTF-16 code units, top bits). */
+export function changelogRangeOf(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < key.length; index++) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193);
+  return (Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d) >>> 0) % changelogRanges;
+}
+
+/** Builds the rows of one delta or one range's base, each at most `limits.streamValueBytesMax`. */
+class ChangelogChunks {
+  private bytes = new Uint8Array(64 * 1024);
+  private view = new DataView(this.bytes.buffer);
+  private at = changelogHeaderBytes;
+  private entries = 0;
+  private removals = 0;
+  private part = 0;
+
+  constructor(
+    private readonly kind: number,
+    private readonly seq: number,
+    private readonly range: number,
+    private readonly emit: (part: number, bytes: Uint8Array) => void,
+  ) {}
+
+  removal(key: string): void {
+    // Removals come before entries in a chunk, so a key removed and added again is added last.
+    if (this.entries > 0) this.flush();
+    this.room(2 + key.length * 3);
+    this.writeKey(key);
+    this.removals++;
+  }
+
+  entry(key: string, touchedMs: number, value: Uint8Array): void {
+    this.room(2 + key.length * 3 + 12 + value.byteLength);
+    this.writeKey(key);
+    this.view.setFloat64(this.at, touchedMs, true);
+    this.view.setUint32(this.at + 8, value.byteLength, true);
+    this.bytes.set(value, this.at + 12);
+    this.at += 12 + value.byteLength;
+    this.entries++;
+  }
+
+  /** Emits the last part (an empty one too: a base of no keys) and returns the parts written. */
+  finish(): number {
+    this.flush();
+    return this.part;
+  }
+
+  private writeKey(key: string): void {
+    const written = keyEncoder.encodeInto(key, this.bytes.subarray(this.at + 2)).written;
+    this.view.setUint16(this.at, written, true);
+    this.at += 2 + written;
+  }
+
+  /** Makes room for `bytes` more: grows the buffer, or starts a new part at the row bound. */
+  private room(bytes: number): void {
+    if (this.at + bytes > limits.streamValueBytesMax && this.at > changelogHeaderBytes) this.flush();
+    if (this.at + bytes <= this.bytes.byteLength) return;
+    const grown = new Uint8Array(Math.max(this.bytes.byteLength * 2, this.at + bytes));
+    grown.set(this.bytes.subarray(0, this.at));
+    this.bytes = grown;
+    this.view = new DataView(grown.buffer);
+  }
+
+  private flush(): void {
+    const { view } = this;
+    view.setUint8(0, changelogVersion);
+    view.setUint8(1, this.kind);
+    view.setUint16(2, this.range, true);
+    view.setUint16(4, this.part, true);
+    view.setFloat64(8, this.seq, true);
+    view.setUint32(16, this.entries, true);
+    view.setUint32(20, this.removals, true);
+    this.emit(this.part, this.bytes.slice(0, this.at));
+    this.part++;
+    this.at = changelogHeaderBytes;
+    this.entries = 0;
+    this.removals = 0;
+  }
+}
+
+interface ChangelogChunk {
+  kind: number;
+  range: number;
+  part: number;
+  seq: number;
+  removals: string[];
+  entries: { key: string; touchedMs: number; value: Uint8Array }[];
+}
+
+function readChangelogChunk(bytes: Uint8Array, state: string): ChangelogChunk {
+  const corrupt = (what: string): never => assert(false, () => `state ${state}: a changelog row ${what}`) as never;
+  if (bytes.byteLength < changelogHeaderBytes || bytes[0] !== changelogVersion) corrupt(`of ${bytes.byteLength} bytes, version ${bytes[0]}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const chunk: ChangelogChunk = { kind: view.getUint8(1), range: view.getUint16(2, true), part: view.getUint16(4, true), seq: view.getFloat64(8, true), removals: [], entries: [] };
+  if ((chunk.kind !== changelogKindDelta && chunk.kind !== changelogKindBase) || chunk.range >= changelogRanges) corrupt(`of kind ${chunk.kind}, range ${chunk.range}`);
+  let at = changelogHeaderBytes;
+  const readKey = (): string => {
+    const length = view.getUint16(at, true);
+    const key = keyDecoder.decode(bytes.subarray(at + 2, at + 2 + length));
+    at += 2 + length;
+    return key;
+  };
+  const removals = view.getUint32(20, true);
+  const entries = view.getUint32(16, true);
+  for (let index = 0; index < removals; index++) chunk.removals.push(readKey());
+  for (let index = 0; index < entries; index++) {
+    const key = readKey();
+    const touchedMs = view.getFloat64(at, true);
+    const length = view.getUint32(at + 8, true);
+    chunk.entries.push({ key, touchedMs, value: bytes.subarray(at + 12, at + 12 + length) });
+    at += 12 + length;
+  }
+  if (at !== bytes.byteLength) corrupt(`of ${bytes.byteLength} bytes holds ${at}`);
+  return chunk;
 }
 
 export function createStateTable<V>(options: StateTableOptions<V>): StateTable<V> {

@@ -42,7 +42,10 @@ const linkViewCodec: StateCodec<LinkCounters> = {
   },
   decode: decodeLinkCounters,
 };
-const linkStateCodec: StateCodec<LinkCounters> = {
+// The states are stored as the engine's changelog (large rows per checkpoint, not a row per key):
+// the view already holds a row per link and slice for the serving side.
+const linkStateCodec: StateCodec<LinkCounters> & { readonly changelog: true } = {
+  changelog: true,
   encode(counters) {
     const bytes = counters.encoded ?? encodeLinkCounters(counters);
     counters.encoded = null;
@@ -57,7 +60,8 @@ const sliceViewCodec: StateCodec<VisitorSlice> = {
   },
   decode: decodeVisitorSlice,
 };
-const sliceStateCodec: StateCodec<VisitorSlice> = {
+const sliceStateCodec: StateCodec<VisitorSlice> & { readonly changelog: true } = {
+  changelog: true,
   encode(slice) {
     const bytes = slice.encoded ?? encodeVisitorSlice(slice);
     slice.encoded = null;
