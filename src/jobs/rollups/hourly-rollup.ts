@@ -29,6 +29,8 @@ export interface RollupDeps {
   lake: Lake;
   clock: Clock;
   logger: Logger;
+  /** Optional: hears what each hourly run measured (fraud pass times, checks), e.g. for a benchmark. */
+  onHourlyReport?(partition: string, report: HourlyRunReport): void;
 }
 
 /** The hourly output files, in the order they are hashed. */
@@ -107,41 +109,63 @@ export interface HourlyRunReport {
   fraud: FraudPassReport;
   checks: number;
   published: boolean;
+  /** Wall time of each step, in ms, in order. */
+  steps: Record<string, number>;
 }
 
-async function buildHour(connection: DuckDBConnection, deps: RollupDeps, options: RollupOptions, context: JobRunContext, sealed: SealedHour): Promise<{ staged: StagedOutputs; fraud: FraudPassReport }> {
+/** Times the steps of a run. */
+function stepTimer(): { steps: Record<string, number>; step<T>(name: string, work: () => Promise<T>): Promise<T> } {
+  const steps: Record<string, number> = {};
+  return {
+    steps,
+    async step(name, work) {
+      const started = performance.now();
+      try {
+        return await work();
+      } finally {
+        steps[name] = Math.round(performance.now() - started);
+      }
+    },
+  };
+}
+
+async function buildHour(connection: DuckDBConnection, deps: RollupDeps, options: RollupOptions, context: JobRunContext, sealed: SealedHour, timer: ReturnType<typeof stepTimer>): Promise<{ staged: StagedOutputs; fraud: FraudPassReport }> {
   const hour = context.partition;
-  await openHour(connection, deps.lake, hour, sealed);
-  await connection.run(sql.duplicates);
+  const { step } = timer;
+  await step('open', () => openHour(connection, deps.lake, hour, sealed));
+  await step('dedupe', () => connection.run(sql.duplicates));
   context.signal.throwIfAborted();
-  const fraud = await runFraudPass(connection, sealed.files, options.fraud, options.partitions);
+  const fraud = await step('fraud', () => runFraudPass(connection, sealed.files, options.fraud, options.partitions));
   context.signal.throwIfAborted();
-  await connection.run(sql.groups);
-  await connection.run(sql.outputs);
+  await step('groups', () => connection.run(sql.groups));
+  await step('tables', () => connection.run(sql.outputs));
   const staged = await stageOutputs(connection, hourlyOutputDir(options.dataDir, hour));
-  await staged.stage('slices.parquet', 'SELECT * FROM hour_slices ORDER BY link_id, slice_start_ms');
-  await staged.stage('breakdowns.parquet', 'SELECT * FROM hour_breakdowns ORDER BY link_id, slice_start_ms, dimension, value');
-  await staged.stage('visitors.parquet', 'SELECT * FROM hour_visitors ORDER BY link_id, slice_start_ms, ip');
+  await step('write', async () => {
+    await staged.stage('slices.parquet', 'SELECT * FROM hour_slices ORDER BY link_id, slice_start_ms');
+    await staged.stage('breakdowns.parquet', 'SELECT * FROM hour_breakdowns ORDER BY link_id, slice_start_ms, dimension, value');
+    await staged.stage('visitors.parquet', 'SELECT * FROM hour_visitors ORDER BY link_id, slice_start_ms, ip');
+  });
   return { staged, fraud };
 }
 
 /** Builds, checks and publishes one hour; the orchestrator records the result. */
-export async function runHourlyRollup(deps: RollupDeps, options: RollupOptions, context: JobRunContext, report?: (report: HourlyRunReport) => void): Promise<JobRunResult> {
+export async function runHourlyRollup(deps: RollupDeps, options: RollupOptions, context: JobRunContext): Promise<JobRunResult> {
   const hour = context.partition;
   const sealed = await sealedInput(deps, hour, context.bounds.startMs, options.partitions);
   const { seal } = sealed;
   return withDuckdb({ rollupsDir: join(options.dataDir, 'rollups'), threads: options.duckdbThreads, memoryMib: options.duckdbMemoryMib }, async (connection) => {
     let staged: StagedOutputs | undefined;
     try {
-      const built = await buildHour(connection, deps, options, context, sealed);
+      const timer = stepTimer();
+      const built = await buildHour(connection, deps, options, context, sealed, timer);
       staged = built.staged;
-      const checked = await runDataChecks(connection, hour, checks, { hourStartMs: context.bounds.startMs, hourEndMs: context.bounds.endMs, sealRows: seal.rows });
+      const checked = await timer.step('checks', () => runDataChecks(connection, hour, checks, { hourStartMs: context.bounds.startMs, hourEndMs: context.bounds.endMs, sealRows: seal.rows }));
       const outputHash = staged.outputHash();
-      const publication = await readPublication(connection, options, { hour, hourStartMs: context.bounds.startMs, runId: context.runId, version: seal.version, outputHash });
+      const publication = await timer.step('read publication', () => readPublication(connection, options, { hour, hourStartMs: context.bounds.startMs, runId: context.runId, version: seal.version, outputHash }));
       await staged.publish(context.signal);
-      const published = await deps.store.batchViews.publishHour(publication);
+      const published = await timer.step('store', () => deps.store.batchViews.publishHour(publication));
       context.logger.info({ clicks: seal.rows, flagged: built.fraud.flagged, fraudMs: Math.round(built.fraud.totalMs), version: seal.version, published }, 'hourly rollup written');
-      report?.({ fraud: built.fraud, checks: checked, published });
+      deps.onHourlyReport?.(hour, { fraud: built.fraud, checks: checked, published, steps: timer.steps });
       return { outputHash, inputHashes: { [lakeInputName(hour, seal.version)]: `sha256:${seal.manifestSha256}` }, outputs: staged.outputs() };
     } finally {
       await staged?.discard();

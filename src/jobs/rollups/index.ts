@@ -2,7 +2,8 @@
 // output locations and errors. docs/rollups.md explains what they read, write and check.
 export { hourlyRollupJob, hourlyRollupJobName } from './hourly-rollup-job.js';
 export { hourlyOutputDir, hourlyOutputNames, lakeInputName } from './hourly-rollup.js';
-export type { RollupDeps } from './hourly-rollup.js';
+export type { RollupDeps, HourlyRunReport } from './hourly-rollup.js';
+export type { FraudPassReport } from './fraud-pass.js';
 export { rollupOptionsSpec, parseRollupOptions, rollupLimits } from './options.js';
 export type { RollupOptions, RollupOptionsInput } from './options.js';
 export { RollupError } from './errors.js';
