@@ -15,7 +15,7 @@
 // range already holds; then the per-address rows (`ips`), which are always the newest of their
 // address (an address written into a chunk has its own row deleted in the same commit).
 import { InternalError } from '../../core/index.js';
-import { f64Key, f64PerRecord, flagDirty, flagLive, flagOwnRow, flagPersisted, recordBytes, u8Flags } from './record-layout.js';
+import { f64Key, f64PerRecord, flagDirty, flagLive, flagOwnRow, flagPersisted, recordBytes, u32PerRecord, u8Flags } from './record-layout.js';
 import type { RuleState } from './rule-state.js';
 
 /** Key-hash ranges of the rolling base. */
@@ -77,6 +77,11 @@ export interface ChunkSink {
  */
 class ChunkWriter {
   private bytes = new Uint8Array(0);
+  /**
+   * The same buffer as 32-bit words: records are copied word by word, with no view made per record
+   * (integer words: a copy through f64 could rewrite a NaN's bits).
+   */
+  private words = new Int32Array(0);
   private records = 0;
   private recordsRoom = 0;
   private recordsAt = chunkHeaderBytes;
@@ -103,6 +108,7 @@ class ChunkWriter {
     this.recordsRoom = beside ? recordsPerChunk : 0;
     this.recordsAt = chunkHeaderBytes + removals * 8;
     this.bytes = new Uint8Array(this.recordsAt + Math.min(this.recordsRoom, Math.max(16, this.expected)) * recordBytes);
+    this.words = new Int32Array(this.bytes.buffer);
     const view = new DataView(this.bytes.buffer);
     for (let index = 0; index < removals; index++) view.setFloat64(chunkHeaderBytes + index * 8, this.removedKeys[this.removalsDone + index]!, true);
     this.removalsDone += removals;
@@ -110,7 +116,7 @@ class ChunkWriter {
     this.started = true;
   }
 
-  record(u8: Uint8Array, slot: number): void {
+  record(table: { i32: Int32Array }, slot: number): void {
     if (this.started && this.records === this.recordsRoom) this.flush();
     while (!this.started) {
       this.start();
@@ -121,8 +127,13 @@ class ChunkWriter {
       const grown = new Uint8Array(this.recordsAt + Math.min(this.recordsRoom, this.records * 2) * recordBytes);
       grown.set(this.bytes.subarray(0, at));
       this.bytes = grown;
+      this.words = new Int32Array(grown.buffer);
     }
-    this.bytes.set(u8.subarray(slot * recordBytes, (slot + 1) * recordBytes), at);
+    // The records area is 4-byte aligned (the header and each removed key are 8 bytes).
+    const { words } = this;
+    const from = slot * u32PerRecord;
+    const to = at / 4;
+    for (let word = 0; word < u32PerRecord; word++) words[to + word] = table.i32[from + word]!;
     at += u8Flags;
     this.bytes[at] = this.partition & 0xff;
     this.bytes[at + 1] = this.partition >>> 8;
@@ -224,7 +235,7 @@ export function writeChangelog(state: RuleState, partition: number, dirtySlots: 
   };
   for (let index = 0; index < dirtyCount; index++) {
     const slot = dirtySlots[index]!;
-    delta.record(u8, slot);
+    delta.record(ips, slot);
     written(slot);
   }
   delta.finish();
@@ -252,11 +263,11 @@ function rewriteRanges(state: RuleState, partition: number, seq: number, deltaRe
     writers[range] = new ChunkWriter(sink, kindBase, partition, seq, range, [], 0, Math.ceil((1.25 * live) / rangeCount));
   }
   changelog.cursor = (changelog.cursor + ranges) % rangeCount;
-  const { u8, f64 } = ips;
+  const { f64 } = ips;
   ips.forEachLive((slot) => {
     const range = rangeOf(f64[slot * f64PerRecord + f64Key]!);
     if (chosen[range] === 0) return;
-    writers[range]!.record(u8, slot);
+    writers[range]!.record(ips, slot);
     written(slot);
   });
   for (let range = 0; range < rangeCount; range++) {
