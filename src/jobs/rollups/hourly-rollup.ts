@@ -135,7 +135,7 @@ async function buildHour(connection: DuckDBConnection, deps: RollupDeps, options
   await step('open', () => openHour(connection, deps.lake, hour, sealed));
   await step('dedupe', () => connection.run(sql.duplicates));
   context.signal.throwIfAborted();
-  const fraud = await step('fraud', () => runFraudPass(connection, sealed.files, options.fraud, options.partitions));
+  const fraud = await step('fraud', () => runFraudPass(connection, sealed.files, options.fraud, options.partitions, options.fraudThreads));
   context.signal.throwIfAborted();
   await step('groups', () => connection.run(sql.groups));
   await step('tables', () => connection.run(sql.outputs));

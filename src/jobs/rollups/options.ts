@@ -14,6 +14,10 @@ export const rollupLimits = {
   publicationRowsMax: 20_000_000,
   /** Users whose time zone one daily run looks up. */
   zoneUsersMax: 5_000_000,
+  /** Clicks of an hour from which `fraudThreads: 0` uses worker threads (below, starting them costs more than it saves). */
+  fraudThreadClicksMin: 100_000,
+  /** Worker threads `fraudThreads: 0` uses. */
+  fraudThreadsAuto: 2,
   /** Failing rows a data check quotes in its error. */
   checkRowsQuoted: 3,
 } as const;
@@ -22,6 +26,13 @@ export const rollupOptionsSpec = {
   dataDir: { kind: 'string', nonEmpty: true, default: '', doc: 'the data folder; outputs go under <dataDir>/rollups/' },
   partitions: { kind: 'integer', default: 0, min: 1, max: limits.partitionsMax, doc: "the event log's partition count (the fraud rule runs once per partition, as in the stream)" },
   duckdbThreads: { kind: 'integer', default: 2, min: 1, max: 256, doc: "threads of a run's DuckDB" },
+  fraudThreads: {
+    kind: 'integer',
+    default: 0,
+    min: 0,
+    max: 64,
+    doc: "threads the fraud rule runs on (log partitions are spread over them); 1: the run's own thread; 0: 2 worker threads from 100,000 clicks an hour, else 1",
+  },
   duckdbMemoryMib: { kind: 'integer', default: 2_048, min: 64, max: 1024 * 1024, doc: "memory of a run's DuckDB, in MiB (beyond it DuckDB spills to <dataDir>/rollups/.duckdb-tmp)" },
   breakdownValuesPerLink: {
     kind: 'integer',

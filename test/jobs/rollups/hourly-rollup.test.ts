@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { partitionForIp } from '../../../src/events/index.js';
 import { judgeSortedClicks } from '../../../src/jobs/fraud/index.js';
 import { ipKey, networkKey } from '../../../src/events/index.js';
-import { hourlyOutputDir, hourlyOutputNames } from '../../../src/jobs/rollups/index.js';
+import { createSilentLogger } from '../../../src/core/index.js';
+import { hourlyOutputDir, hourlyOutputNames, hourlyRollupJob } from '../../../src/jobs/rollups/index.js';
 import { hourMs, recordAndSeal, recordLate, writeClicks, type RawClick } from './rollup-lake.js';
 import { openRollupWorld, partitions, readParquet, type RollupWorld } from './rollup-fixtures.js';
 
@@ -69,8 +70,13 @@ function expectedCounts(clicks: readonly RawClick[], duplicates: readonly RawCli
   return { slices, burstFlags };
 }
 
+/** What the orchestrator hands a run, for calling a job with other options directly. */
+function context(runId: number) {
+  return { job: 'hourly-rollup', partition: hour, bounds: { startMs: h08, endMs: h08 + hourMs }, runId, attempt: 1, signal: new AbortController().signal, clock: world.clock, logger: createSilentLogger(), upstream: [] };
+}
+let world: RollupWorld;
+
 describe('hourly rollup', () => {
-  let world: RollupWorld;
   beforeEach(async () => {
     world = await openRollupWorld(h08 + 2 * hourMs);
   });
@@ -115,6 +121,11 @@ describe('hourly rollup', () => {
     const after = await Promise.all(hourlyOutputNames.map((name) => readFile(join(dir, name))));
     after.forEach((bytes, index) => expect(bytes.equals(before[index]!)).toBe(true));
     expect((await world.store.batchViews.hours(h08, h08 + hourMs))[0]?.runId).toBe(again.id);
+
+    // The rule on two worker threads (partitions spread over them) gives the same verdicts.
+    const job = hourlyRollupJob({ store: world.store, lake: world.lake, clock: world.clock, logger: createSilentLogger() }, { dataDir: world.dataDir, partitions, fraudThreads: 2 });
+    const threaded = await job.run(context(again.id + 1));
+    expect(threaded.outputHash).toBe(run.outputHash);
   });
 
   it('fails a data check, publishes nothing, keeps what was published and alerts', async () => {
