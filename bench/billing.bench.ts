@@ -1,5 +1,5 @@
-// Monthly billing over a month of generated daily rollups (30 utc files; about 300,000 rows a day
-// at --scale 1, i.e. one row per account, user, link and class): the data part (the month's totals
+// Monthly billing over a month of generated daily rollups (30 utc-links files as docs/rollups.md
+// describes them; 300,000 rows a day at --scale 1, i.e. one row per link and UTC day): the data part (the month's totals
 // per account with DuckDB) and the whole job (totals, store, one JSON, CSV and HTML file per
 // account written atomically), for 500 accounts at scale 1.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { parquetCopyOptions, sqlString } from '../src/batch/index.js';
 import { createSilentLogger, createSystemClock } from '../src/core/index.js';
 import { billingJob, readMonthClicks } from '../src/jobs/billing/index.js';
+import { dailyOutputDir, dailyRollupJobName } from '../src/jobs/rollups/index.js';
 import { monthPartitions, type UpstreamOutput } from '../src/orchestrator/index.js';
 import { createSqliteStore } from '../src/store/index.js';
 import type { Benchmark, BenchContext } from './harness.js';
@@ -25,17 +26,18 @@ async function run(context: BenchContext): Promise<void> {
     const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
     const connection = await instance.connect();
     await connection.run(`CREATE TABLE accounts AS SELECT unnest([${ids.map(sqlString).join(', ')}]) AS id, unnest(range(${accounts})) AS n`);
-    context.progress(`writing 30 daily utc files of ${rowsPerDay.toLocaleString('en-US')} rows`);
+    context.progress(`writing 30 daily utc-links files of ${rowsPerDay.toLocaleString('en-US')} rows`);
     const upstream: UpstreamOutput[] = [];
-    const daily = join(dir, 'rollups', 'daily');
-    await mkdir(daily, { recursive: true });
     for (let day = 1; day <= 30; day++) {
       const id = `2026-11-${String(day).padStart(2, '0')}`;
-      const path = join(daily, `${id}.utc.parquet`);
-      await connection.run(`COPY (SELECT a.id AS account_id, 'usr_' || (i // 30) AS user_id, 'lnk_' || (i // 3) AS link_id,
-          ['human', 'bot', 'suspicious'][1 + i % 3] AS class, (1 + hash(i, ${day}) % 60)::BIGINT AS clicks, (hash(i, ${day + 100}) % 3)::BIGINT AS duplicates
-        FROM range(${rowsPerDay}) t(i) JOIN accounts a ON a.n = (i // 3) % ${accounts} ORDER BY ALL) TO ${sqlString(path)} ${parquetCopyOptions()}`);
-      upstream.push({ job: 'daily', partition: id, runId: day, outputHash: 'sha256:0', outputs: [{ location: path }] });
+      const daily = dailyOutputDir(dir, id);
+      await mkdir(daily, { recursive: true });
+      const path = join(daily, 'utc-links.parquet');
+      await connection.run(`COPY (SELECT 'lnk_' || lpad(i::VARCHAR, 8, '0') AS link_id, 'usr_' || (i // 10) AS user_id, a.id AS account_id,
+          (hash(i, ${day}) % 60)::BIGINT AS human, (hash(i, ${day + 50}) % 8)::BIGINT AS bot, (hash(i, ${day + 70}) % 5)::BIGINT AS suspicious,
+          (hash(i, ${day + 100}) % 3)::BIGINT AS duplicates
+        FROM range(${rowsPerDay}) t(i) JOIN accounts a ON a.n = i % ${accounts} ORDER BY link_id) TO ${sqlString(path)} ${parquetCopyOptions()}`);
+      upstream.push({ job: dailyRollupJobName, partition: id, runId: day, outputHash: 'sha256:0', outputs: [{ location: path }] });
     }
     connection.closeSync();
     instance.closeSync();

@@ -1,7 +1,8 @@
-// The daily digest over a generated daily rollup (zone files of day D and D-1, about 10 million
-// clicks' worth of rows at --scale 1): the job's data part (readDigestNumbers: its SQL over the
-// files and every user's numbers in memory) against the equivalent hand-written DuckDB SQL over the
-// same files, materialised inside DuckDB (the floor). Rendering and building the MIME messages,
+// The daily digest over a generated daily rollup (zone-links of day D and D-1, zone-breakdowns of
+// D, as docs/rollups.md describes them; 100,000 links and about 10 million clicks at --scale 1):
+// the job's data part (readDigestNumbers: its SQL over the files and every user's numbers in
+// memory) against the equivalent hand-written DuckDB SQL over the same files, materialised inside
+// DuckDB (the floor). Rendering and building the MIME messages,
 // and writing them to the outbox, are measured apart, per message.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,55 +13,58 @@ import { buildDigestMessage, buildReport, readDigestNumbers, type DigestInputFil
 import { writeOutputAtomically } from '../src/orchestrator/index.js';
 import type { Benchmark, BenchContext } from './harness.js';
 
-const combosPerLink = 20;
 const linksPerUser = 5;
+const countries = "['DE', 'US', 'FR', 'BR', '']";
+const referrers = "['', 'google.com', 't.co', 'news.example']";
+const devices = "['desktop', 'mobile', 'tablet']";
 
-/** Rollup rows: every link gets `combosPerLink` distinct (class, country, referrer, device) rows. */
-function zoneSql(rows: number, seed: number): string {
-  return `SELECT 'acc_' || lpad((link // ${linksPerUser * 10})::VARCHAR, 7, '0') AS account_id,
-      'usr_' || lpad((link // ${linksPerUser})::VARCHAR, 7, '0') AS user_id,
+/** zone-links rows (docs/rollups.md), one per (user, link), `links` links, in the rollup's order. */
+function zoneLinksSql(links: number, seed: number): string {
+  return `SELECT 'usr_' || lpad((link // ${linksPerUser})::VARCHAR, 7, '0') AS user_id,
+      'acc_' || lpad((link // ${linksPerUser * 10})::VARCHAR, 7, '0') AS account_id,
+      'Europe/Berlin' AS time_zone, '2026-11-24' AS day,
       'lnk_' || lpad(link::VARCHAR, 8, '0') AS link_id,
-      ['human', 'human', 'bot', 'suspicious', 'human'][1 + combo % 5] AS class,
-      ['DE', 'US', 'FR', 'BR', ''][1 + (combo // 5) % 5] AS country,
-      ['', 'google.com', 't.co', 'news.example'][1 + (combo * 7) % 4] AS referrer_host,
-      ['desktop', 'mobile', 'tablet'][1 + (combo * 3 + link) % 3] AS device,
-      (1 + hash(i, ${seed}) % 9)::BIGINT AS clicks,
-      (hash(i, ${seed + 1}) % 2)::BIGINT AS duplicates
-    FROM (SELECT i, i // ${combosPerLink} AS link, (i % ${combosPerLink}) * 9 % 180 AS combo FROM range(${rows}) t(i))
-    ORDER BY user_id, link_id, class, country, referrer_host, device`;
+      (60 + hash(link, ${seed}) % 60)::BIGINT AS human, (hash(link, ${seed + 1}) % 25)::BIGINT AS bot,
+      (hash(link, ${seed + 2}) % 15)::BIGINT AS suspicious, (hash(link, ${seed + 3}) % 10)::BIGINT AS duplicates,
+      (40 + hash(link, ${seed + 4}) % 40)::BIGINT AS visitors, (30 + hash(link, ${seed + 5}) % 30)::BIGINT AS human_visitors
+    FROM range(${links}) t(link)
+    ORDER BY user_id, link_id`;
 }
 
-function visitorsSql(zonePath: string): string {
-  return `SELECT account_id, user_id, link_id, class, (sum(clicks) * 3 // 4 + 1)::BIGINT AS visitors
-    FROM read_parquet(${sqlString(zonePath)}) GROUP BY ALL ORDER BY ALL`;
+/** zone-breakdowns rows of the same links: every country, referrer host and device value per link. */
+function zoneBreakdownsSql(links: number, seed: number): string {
+  return `SELECT user_id, '2026-11-24' AS day, link_id, dimension, value,
+      (hash(link_id, dimension, value, ${seed}) % 30)::BIGINT AS human, (hash(link_id, value, ${seed + 1}) % 6)::BIGINT AS bot,
+      (hash(link_id, value, ${seed + 2}) % 4)::BIGINT AS suspicious
+    FROM (
+      SELECT 'usr_' || lpad((link // ${linksPerUser})::VARCHAR, 7, '0') AS user_id, 'lnk_' || lpad(link::VARCHAR, 8, '0') AS link_id, d.dimension, unnest(d.values) AS value
+      FROM range(${links}) t(link), (VALUES ('country', ${countries}), ('referrer', ${referrers}), ('device', ${devices})) d(dimension, values)
+    )
+    ORDER BY user_id, link_id, dimension, value`;
 }
 
-async function makeFiles(dir: string, rows: number, connection: DuckDBConnection): Promise<{ files: DigestInputFiles; clicks: number }> {
-  const files = { today: join(dir, 'd.zone.parquet'), todayVisitors: join(dir, 'd.zone-visitors.parquet'), before: join(dir, 'b.zone.parquet') };
-  await connection.run(`COPY (${zoneSql(rows, 1)}) TO ${sqlString(files.today)} ${parquetCopyOptions()}`);
-  await connection.run(`COPY (${zoneSql(Math.floor(rows * 0.9), 2)}) TO ${sqlString(files.before)} ${parquetCopyOptions()}`);
-  await connection.run(`COPY (${visitorsSql(files.today)}) TO ${sqlString(files.todayVisitors)} ${parquetCopyOptions()}`);
-  const clicks = await connection.runAndReadAll(`SELECT sum(clicks + duplicates)::DOUBLE FROM read_parquet(${sqlString(files.today)})`);
+async function makeFiles(dir: string, links: number, connection: DuckDBConnection): Promise<{ files: DigestInputFiles; clicks: number }> {
+  const files = { today: join(dir, 'd.zone-links.parquet'), breakdowns: join(dir, 'd.zone-breakdowns.parquet'), before: join(dir, 'b.zone-links.parquet') };
+  await connection.run(`COPY (${zoneLinksSql(links, 1)}) TO ${sqlString(files.today)} ${parquetCopyOptions()}`);
+  await connection.run(`COPY (${zoneLinksSql(Math.floor(links * 0.9), 11)}) TO ${sqlString(files.before)} ${parquetCopyOptions()}`);
+  await connection.run(`COPY (${zoneBreakdownsSql(links, 21)}) TO ${sqlString(files.breakdowns)} ${parquetCopyOptions()}`);
+  const clicks = await connection.runAndReadAll(`SELECT sum(human + bot + suspicious + duplicates)::DOUBLE FROM read_parquet(${sqlString(files.today)})`);
   return { files, clicks: clicks.getRows()[0]![0] as number };
 }
 
-/** The same answer, written by hand in one statement, kept inside DuckDB. */
+/** The same answer, written by hand, kept inside DuckDB. */
 function floorSql(files: DigestInputFiles, top: number): string[] {
   const today = `read_parquet(${sqlString(files.today)})`;
   return [
     `CREATE OR REPLACE TEMP TABLE floor_links AS
-     WITH t AS (SELECT account_id, user_id, link_id, sum(clicks) FILTER (WHERE class = 'human') h, sum(clicks) FILTER (WHERE class = 'bot') b,
-                sum(clicks) FILTER (WHERE class = 'suspicious') s, sum(duplicates) d FROM ${today} GROUP BY ALL),
-          v AS (SELECT user_id, link_id, sum(visitors) FILTER (WHERE class = 'human') v FROM read_parquet(${sqlString(files.todayVisitors)}) GROUP BY ALL),
-          p AS (SELECT account_id, user_id, link_id, sum(clicks) FILTER (WHERE class = 'human') h, sum(clicks) FILTER (WHERE class <> 'human') f
-                FROM read_parquet(${sqlString(files.before)}) WHERE user_id IN (SELECT user_id FROM t) GROUP BY ALL)
-     SELECT coalesce(t.user_id, p.user_id) u, coalesce(t.link_id, p.link_id) l, t.h, t.b, t.s, t.d, v.v, p.h AS ph, p.f
-     FROM t FULL JOIN p USING (account_id, user_id, link_id) LEFT JOIN v ON v.user_id = coalesce(t.user_id, p.user_id) AND v.link_id = coalesce(t.link_id, p.link_id)`,
+     WITH t AS (SELECT * FROM ${today} WHERE user_id IN (SELECT user_id FROM ${today} GROUP BY user_id HAVING sum(human + bot + suspicious) > 0)),
+          p AS (SELECT * FROM read_parquet(${sqlString(files.before)}) WHERE user_id IN (SELECT user_id FROM t))
+     SELECT coalesce(t.user_id, p.user_id) u, coalesce(t.link_id, p.link_id) l, t.human, t.bot, t.suspicious, t.duplicates, t.human_visitors, p.human AS ph, p.bot + p.suspicious AS pf
+     FROM t FULL JOIN p USING (account_id, user_id, link_id)`,
     `CREATE OR REPLACE TEMP TABLE floor_top AS
-     SELECT user_id, dimension, value, clicks FROM (
-       SELECT user_id, unnest(['country', 'referrer', 'device']) AS dimension, unnest([country, referrer_host, device]) AS value, clicks FROM ${today} WHERE class = 'human'
-     ) GROUP BY user_id, dimension, value HAVING sum(clicks) > 0
-     QUALIFY row_number() OVER (PARTITION BY user_id, dimension ORDER BY sum(clicks) DESC, value) <= ${top}`.replace('clicks FROM (', 'sum(clicks) AS clicks FROM ('),
+     SELECT user_id, dimension, value, sum(human) AS clicks FROM read_parquet(${sqlString(files.breakdowns)})
+     GROUP BY user_id, dimension, value HAVING sum(human) > 0
+     QUALIFY row_number() OVER (PARTITION BY user_id, dimension ORDER BY sum(human) DESC, value) <= ${top}`,
   ];
 }
 
@@ -69,9 +73,9 @@ async function run(context: BenchContext): Promise<void> {
   try {
     const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1024MiB' });
     const connection = await instance.connect();
-    const rows = Math.max(1_000, Math.round(2_000_000 * context.scale));
-    context.progress(`writing a daily rollup of ${rows.toLocaleString('en-US')} rows per day`);
-    const { files, clicks } = await makeFiles(dir, rows, connection);
+    const links = Math.max(100, Math.round(100_000 * context.scale));
+    context.progress(`writing a daily rollup of ${links.toLocaleString('en-US')} links (zone-links, zone-breakdowns) per day`);
+    const { files, clicks } = await makeFiles(dir, links, connection);
     context.progress(`${clicks.toLocaleString('en-US')} clicks' worth of rows (day D)`);
     const options = { top: 5, threads: 2, memoryMib: 1024 };
 

@@ -1,16 +1,16 @@
-// A month's clicks per account from the daily rollup's utc files (SQL in billing-clicks.sql),
+// A month's clicks per account from the daily rollup's utc-links files (SQL in billing-clicks.sql),
 // checked before anything is billed from them: no negative count, each account once.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadSql, renderSql, sqlString } from '../../batch/index.js';
 import { InternalError } from '../../core/index.js';
-import type { InvoiceClicks } from '../../store/billing-types.js';
+import type { InvoiceClicks } from '../../store/index.js';
 
 const template = loadSql(import.meta.url, 'billing-clicks.sql');
 
-/** A relation over the files, or an empty one of the utc schema when the month has no days yet. */
+/** A relation over the files, or an empty one of the utc-links schema when the month has no days yet. */
 function daysSource(files: readonly string[]): string {
   if (files.length === 0) {
-    return "(SELECT ''::VARCHAR AS account_id, ''::VARCHAR AS user_id, ''::VARCHAR AS link_id, ''::VARCHAR AS class, 0::BIGINT AS clicks, 0::BIGINT AS duplicates WHERE false)";
+    return "(SELECT ''::VARCHAR AS link_id, ''::VARCHAR AS user_id, ''::VARCHAR AS account_id, 0::BIGINT AS human, 0::BIGINT AS bot, 0::BIGINT AS suspicious, 0::BIGINT AS duplicates WHERE false)";
   }
   return `read_parquet([${files.map(sqlString).join(', ')}])`;
 }

@@ -1,5 +1,5 @@
 // The monthly billing job (docs/billing.md): partition = a UTC month `YYYY-MM`; reads the daily
-// rollup's utc files of the month's days; one final invoice per account (JSON, CSV, HTML under
+// rollup's utc-links files of the month's days; one final invoice per account (JSON, CSV, HTML under
 // `<dataDir>/invoices/<month>/`), built once the month's end plus the grace period has passed.
 // A final invoice never changes: when late data re-runs the month, the difference against what was
 // invoiced becomes a pending adjustment, carried (exactly once) by the account's next invoice.
@@ -7,8 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError, UserError, type Clock } from '../../core/index.js';
 import { combineHashes, monthPartitions, writeOutputAtomically, type JobDefinition, type JobRunContext, type JobRunResult } from '../../orchestrator/index.js';
-import type { Account, Plan, Store } from '../../store/index.js';
-import type { InvoiceClicks, InvoiceRecord } from '../../store/billing-types.js';
+import type { Account, InvoiceClicks, InvoiceRecord, Plan, Store } from '../../store/index.js';
+import { dailyRollupJobName } from '../rollups/index.js';
 import { readMonthClicks } from './billing-clicks.js';
 import { utcDailyFiles } from './daily-inputs.js';
 import { buildInvoiceDocument, invoiceCsv, invoiceHtml, invoiceJson } from './invoice-document.js';
@@ -22,7 +22,8 @@ export interface BillingJobDeps {
 }
 
 export const billingJobName = 'billing';
-export const billingUpstreamJob = 'daily';
+/** The daily rollup job this one reads (docs/rollups.md): its utc-links file of each day of the month. */
+export const billingUpstreamJob = dailyRollupJobName;
 
 const zeroClicks: InvoiceClicks = Object.freeze({ total: 0, duplicate: 0, bot: 0, suspicious: 0, billable: 0 });
 const clickFields = ['total', 'duplicate', 'bot', 'suspicious', 'billable'] as const;

@@ -2,7 +2,7 @@
 // from the month's numbers, the plan and the adjustments carried: no clock, no machine locale, so
 // the same input always gives the same bytes.
 import type { Account, Plan } from '../../store/index.js';
-import type { InvoiceAdjustment, InvoiceClicks } from '../../store/billing-types.js';
+import type { InvoiceAdjustment, InvoiceClicks } from '../../store/index.js';
 import { tierUsage } from './tiers.js';
 
 export interface InvoiceLine {

@@ -1,5 +1,6 @@
 // The daily digest job (docs/digest.md): partition = a local day D (`YYYY-MM-DD`), the same date
-// in every user's time zone; reads the daily rollup's zone files of D and D-1; mails each user
+// in every user's time zone; reads the daily rollup's zone files of D and D-1 (each user's local
+// day, docs/rollups.md); mails each user
 // with clicks on D once, and a short correction when a re-run finds the numbers materially changed.
 //
 // Each (user, day, version) is recorded in the store's digest ledger as an intent (`pending`)
@@ -8,9 +9,9 @@
 // Message-ID) and sends it again: at least once per version, and receivers can drop the duplicate
 // by its Message-ID. The outbox's file of a version has a fixed name, so there it is exactly once.
 import { combineHashes, dayPartitions, previousPartition, type JobDefinition, type JobRunContext, type JobRunResult } from '../../orchestrator/index.js';
-import type { Account, Store, User } from '../../store/index.js';
-import type { DigestLedgerEntry } from '../../store/billing-types.js';
+import type { Account, DigestLedgerEntry, Store, User } from '../../store/index.js';
 import { ExternalError, InternalError } from '../../core/index.js';
+import { dailyRollupJobName } from '../rollups/index.js';
 import { dailyFilePath } from './daily-inputs.js';
 import { buildReport, isMaterialChange, reportedClicks, type DigestMessageInput, type DigestReport } from './digest-content.js';
 import { buildDigestMessage } from './digest-message.js';
@@ -34,8 +35,8 @@ export interface DigestRunCounts {
 
 export const digestJobName = 'digest';
 
-/** The daily rollup job this one reads (docs/batch-contract.md). */
-export const digestUpstreamJob = 'daily';
+/** The daily rollup job this one reads (docs/rollups.md). */
+export const digestUpstreamJob = dailyRollupJobName;
 
 export function digestJob(deps: DigestJobDeps, input: DigestOptionsInput): JobDefinition {
   const options = parseDigestOptions(input);
@@ -80,9 +81,9 @@ async function runDigest(deps: DigestJobDeps, options: DigestOptions, context: J
   const day = context.partition;
   const before = previousPartition(dayPartitions, day);
   const files = {
-    today: dailyFilePath(context.upstream, options.dataDir, day, 'zone.parquet'),
-    todayVisitors: dailyFilePath(context.upstream, options.dataDir, day, 'zone-visitors.parquet'),
-    before: dailyFilePath(context.upstream, options.dataDir, before, 'zone.parquet'),
+    today: dailyFilePath(context.upstream, options.dataDir, day, 'zone-links.parquet'),
+    breakdowns: dailyFilePath(context.upstream, options.dataDir, day, 'zone-breakdowns.parquet'),
+    before: dailyFilePath(context.upstream, options.dataDir, before, 'zone-links.parquet'),
   };
   const everyone = await readDigestNumbers(files, { top: options.topEntries, threads: options.duckdbThreads, memoryMib: options.duckdbMemoryMib });
   if (everyone.length > digestLimits.usersPerRunMax) throw new InternalError(`${everyone.length} users to mail for ${day}; at most ${digestLimits.usersPerRunMax} per run`);

@@ -1,41 +1,25 @@
--- Per (user, link) for the digest of local day D: unique clicks by class on D, unique visitors
--- (distinct IPs) of human clicks on D, and human and flagged clicks on D-1 for the change.
--- Only users with clicks on D are kept (no clicks, no digest); their links with clicks on D-1
--- only are kept too, so the day before's total is whole. Read from the daily rollup's zone files
--- (docs/batch-contract.md); {{today}}, {{todayVisitors}} and {{before}} are read_parquet(...).
+-- Per (user, link) for the digest of local day D, from the daily rollup's zone-links files of D
+-- and D-1 (docs/rollups.md: one row per user and link, the user's local day): unique clicks by
+-- class and duplicates on D, distinct addresses with a human click on D, and human and flagged
+-- clicks on D-1 for the change. Only the users of `digest_users` (digest-users.sql) are read;
+-- their links with clicks on D-1 only are kept too, so the day before's total is whole. No ORDER
+-- BY: readDigestNumbers orders each user's links itself. {{today}} and {{before}} are read_parquet(...).
 WITH today AS (
-  SELECT account_id, user_id, link_id,
-         coalesce(sum(clicks) FILTER (WHERE class = 'human'), 0) AS human,
-         coalesce(sum(clicks) FILTER (WHERE class = 'bot'), 0) AS bot,
-         coalesce(sum(clicks) FILTER (WHERE class = 'suspicious'), 0) AS suspicious,
-         coalesce(sum(duplicates), 0) AS duplicates
-  FROM {{today}}
-  GROUP BY account_id, user_id, link_id
-),
-users AS (SELECT DISTINCT account_id, user_id FROM today),
-visitors AS (
-  SELECT user_id, link_id, sum(visitors) FILTER (WHERE class = 'human') AS human_visitors
-  FROM {{todayVisitors}}
-  GROUP BY user_id, link_id
+  SELECT u.user_index, t.link_id, t.human, t.bot, t.suspicious, t.duplicates, t.human_visitors
+  FROM {{today}} AS t JOIN digest_users AS u USING (account_id, user_id)
 ),
 before AS (
-  SELECT b.account_id, b.user_id, b.link_id,
-         coalesce(sum(b.clicks) FILTER (WHERE b.class = 'human'), 0) AS human,
-         coalesce(sum(b.clicks) FILTER (WHERE b.class <> 'human'), 0) AS flagged
-  FROM {{before}} AS b SEMI JOIN users USING (account_id, user_id)
-  GROUP BY b.account_id, b.user_id, b.link_id
+  SELECT u.user_index, b.link_id, b.human, b.bot + b.suspicious AS flagged
+  FROM {{before}} AS b JOIN digest_users AS u USING (account_id, user_id)
 )
-SELECT coalesce(t.account_id, b.account_id) AS account_id,
-       coalesce(t.user_id, b.user_id) AS user_id,
-       coalesce(t.link_id, b.link_id) AS link_id,
+SELECT user_index,
+       link_id,
        coalesce(t.human, 0)::DOUBLE AS human,
        coalesce(t.bot, 0)::DOUBLE AS bot,
        coalesce(t.suspicious, 0)::DOUBLE AS suspicious,
        coalesce(t.duplicates, 0)::DOUBLE AS duplicates,
-       coalesce(v.human_visitors, 0)::DOUBLE AS visitors,
+       coalesce(t.human_visitors, 0)::DOUBLE AS visitors,
        coalesce(b.human, 0)::DOUBLE AS before_human,
        coalesce(b.flagged, 0)::DOUBLE AS before_flagged
 FROM today AS t
-FULL OUTER JOIN before AS b ON b.account_id = t.account_id AND b.user_id = t.user_id AND b.link_id = t.link_id
-LEFT JOIN visitors AS v ON v.user_id = coalesce(t.user_id, b.user_id) AND v.link_id = coalesce(t.link_id, b.link_id)
-ORDER BY user_id, link_id
+FULL OUTER JOIN before AS b USING (user_index, link_id)

@@ -4,7 +4,7 @@ export { digestJob, digestJobName, digestUpstreamJob } from './digest-job.js';
 export type { DigestJobDeps, DigestRunCounts } from './digest-job.js';
 export { digestOptionsSpec, parseDigestOptions, digestLimits } from './options.js';
 export type { DigestOptions, DigestOptionsInput } from './options.js';
-export { readDigestNumbers, digestLinksSql, digestTopSql } from './digest-report.js';
+export { readDigestNumbers, digestUsersSql, digestLinksSql, digestTopSql } from './digest-report.js';
 export type { DigestNumbers, DigestLinkNumbers, DigestTopEntry, DigestInputFiles } from './digest-report.js';
 export { buildReport, countChanges, isMaterialChange } from './digest-content.js';
 export type { DigestReport, DigestMessageInput, CountChange } from './digest-content.js';

@@ -10,6 +10,7 @@ import { createSilentLogger, createTestClock } from '../../../src/core/index.js'
 import { createOrchestrator } from '../../../src/orchestrator/index.js';
 import { createSqliteStore, type Plan } from '../../../src/store/index.js';
 import { billingJob, buildInvoiceDocument, invoiceJson, type InvoiceDocument } from '../../../src/jobs/billing/index.js';
+import { dailyRollupJobName } from '../../../src/jobs/rollups/index.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { fixtureDailyJob, generateClicks, seededRandom, type FixtureClick } from '../digest/daily-rollup-fixture.js';
 
@@ -81,7 +82,7 @@ describe('monthly billing', () => {
     );
     cleanups.push(() => orchestrator.stop());
     clock.advanceTo(Date.UTC(2026, 10, 2));
-    await orchestrator.backfill('daily', '2026-10-01', '2026-10-31');
+    await orchestrator.backfill(dailyRollupJobName, '2026-10-01', '2026-10-31');
     // An account made after the month ended gets no invoice for it.
     const late = await store.accounts.create({ name: 'Newcomer', planId: 'pro' });
 
@@ -129,7 +130,7 @@ describe('monthly billing', () => {
 
     // Late data for a final month: 40 more human clicks on October 17.
     for (let i = 0; i < 40; i++) clicks.push({ day: '2026-10-17', accountId: acme.id, userId: owner.id, linkId: links[0]!.id, cls: 'human', country: 'DE', referrer: '', device: 'mobile', ip: `198.51.100.${i}`, duplicate: false });
-    await orchestrator.reopen('daily', '2026-10-17');
+    await orchestrator.reopen(dailyRollupJobName, '2026-10-17');
     await orchestrator.idle();
     expect(await Promise.all([record.files.json, record.files.csv, record.files.html].map((path) => readFile(path)))).toEqual(files);
     expect(await store.invoices.get(acme.id, '2026-10')).toEqual(record);
@@ -143,7 +144,7 @@ describe('monthly billing', () => {
     // November: its invoice carries the October adjustment, once.
     for (const link of links) clicks.push(...generateClicks(random, '2026-11-05', { accountId: acme.id, userId: owner.id, linkId: link.id }, 30));
     clock.advanceTo(Date.UTC(2026, 11, 1) + 3 * dayMs);
-    await orchestrator.backfill('daily', '2026-11-01', '2026-11-30');
+    await orchestrator.backfill(dailyRollupJobName, '2026-11-01', '2026-11-30');
     expect(await orchestrator.runPartition('billing', '2026-11')).toMatchObject({ status: 'succeeded' });
     const november = (await store.invoices.get(acme.id, '2026-11'))!;
     const novemberJson = JSON.parse(await readFile(november.files.json, 'utf8')) as InvoiceDocument;

@@ -1,17 +1,20 @@
 // Daily rollup outputs for the digest and billing tests, built from clicks the test generates:
-// the zone, zone-visitors and utc Parquet files of docs/batch-contract.md, written with real
-// DuckDB, plus a `daily` orchestrator job that writes them for a day, so a change to a day's
-// clicks re-opens it and flows downstream. Expected numbers are computed from the same clicks in
+// the utc-links, zone-links and zone-breakdowns Parquet files the daily rollup writes
+// (docs/rollups.md), in its folder per day, written with real DuckDB, plus a stand-in orchestrator
+// job under the daily rollup's name that writes them for a day, so a change to a day's clicks
+// re-opens it and flows downstream. test/jobs/batch-end-to-end.test.ts runs the real rollups. Expected numbers are computed from the same clicks in
 // plain TypeScript, independently of the SQL under test.
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { parquetCopyOptions } from '../../../src/batch/index.js';
 import { combineHashes, dayPartitions, hashFile, type JobDefinition } from '../../../src/orchestrator/index.js';
+import { dailyOutputDir, dailyRollupJobName } from '../../../src/jobs/rollups/index.js';
 
 export type ClickClass = 'human' | 'bot' | 'suspicious';
 
-/** One click as the rollups see it; `day` is the owner's local day (zone files) and the UTC day (utc files) alike. */
+/** One click as the rollups see it; `day` is the owner's local day (zone files) and the UTC day (utc-links) alike. */
 export interface FixtureClick {
   day: string;
   accountId: string;
@@ -67,33 +70,47 @@ export function generateClicks(random: () => number, day: string, owner: ClickSh
   return clicks;
 }
 
-const zoneSql = `SELECT account_id, user_id, link_id, class, country, referrer_host, device,
-  count(*) FILTER (WHERE NOT duplicate)::BIGINT AS clicks, count(*) FILTER (WHERE duplicate)::BIGINT AS duplicates
-  FROM clicks GROUP BY ALL ORDER BY ALL`;
-const visitorsSql = `SELECT account_id, user_id, link_id, class, count(DISTINCT ip) FILTER (WHERE NOT duplicate)::BIGINT AS visitors
-  FROM clicks GROUP BY ALL HAVING visitors > 0 ORDER BY ALL`;
-const utcSql = `SELECT account_id, user_id, link_id, class,
-  count(*) FILTER (WHERE NOT duplicate)::BIGINT AS clicks, count(*) FILTER (WHERE duplicate)::BIGINT AS duplicates
-  FROM clicks GROUP BY ALL ORDER BY ALL`;
+// The daily rollup's three files, as src/jobs/rollups/day-outputs.sql writes them (same columns,
+// types and order); a click's `day` is both its UTC day and its owner's local day here.
+const utcLinksSql = `SELECT link_id, user_id, account_id,
+  count(*) FILTER (WHERE NOT duplicate AND class = 'human')::BIGINT AS human, count(*) FILTER (WHERE NOT duplicate AND class = 'bot')::BIGINT AS bot,
+  count(*) FILTER (WHERE NOT duplicate AND class = 'suspicious')::BIGINT AS suspicious, count(*) FILTER (WHERE duplicate)::BIGINT AS duplicates
+  FROM clicks GROUP BY ALL ORDER BY link_id`;
+const zoneLinksSql = (day: string) => `SELECT user_id, account_id, time_zone, '${day}' AS day, link_id,
+  count(*) FILTER (WHERE NOT duplicate AND class = 'human')::BIGINT AS human, count(*) FILTER (WHERE NOT duplicate AND class = 'bot')::BIGINT AS bot,
+  count(*) FILTER (WHERE NOT duplicate AND class = 'suspicious')::BIGINT AS suspicious, count(*) FILTER (WHERE duplicate)::BIGINT AS duplicates,
+  count(DISTINCT ip) FILTER (WHERE NOT duplicate)::BIGINT AS visitors, count(DISTINCT ip) FILTER (WHERE NOT duplicate AND class = 'human')::BIGINT AS human_visitors
+  FROM clicks GROUP BY user_id, account_id, time_zone, link_id ORDER BY user_id, link_id`;
+const zoneBreakdownsSql = (day: string) => `SELECT user_id, '${day}' AS day, link_id, dimension, value,
+  count(*) FILTER (WHERE class = 'human')::BIGINT AS human, count(*) FILTER (WHERE class = 'bot')::BIGINT AS bot, count(*) FILTER (WHERE class = 'suspicious')::BIGINT AS suspicious
+  FROM (SELECT user_id, link_id, class, unnest(['country', 'referrer', 'device']) AS dimension, unnest([country, referrer_host, device]) AS value FROM clicks WHERE NOT duplicate)
+  GROUP BY ALL ORDER BY user_id, link_id, dimension, value`;
 
-/** Writes `<day>.zone.parquet`, `<day>.zone-visitors.parquet` and `<day>.utc.parquet` into `dir`. */
-export async function writeDailyFiles(dir: string, day: string, clicks: readonly FixtureClick[]): Promise<string[]> {
+/** The daily rollup's output names, in the order it stages (and hashes) them. */
+export const dailyFileNames = ['utc-links.parquet', 'zone-links.parquet', 'zone-breakdowns.parquet'] as const;
+
+/**
+ * Writes the day's `utc-links.parquet`, `zone-links.parquet` and `zone-breakdowns.parquet` into
+ * `dailyOutputDir(dataDir, day)`; `timeZones` gives the users' zones (default UTC).
+ */
+export async function writeDailyFiles(dataDir: string, day: string, clicks: readonly FixtureClick[], timeZones: ReadonlyMap<string, string> = new Map()): Promise<string[]> {
+  const dir = dailyOutputDir(dataDir, day);
   await mkdir(dir, { recursive: true });
-  const json = join(dir, `.${day}.clicks.json`);
+  const json = join(dir, '.clicks.json');
   const rows = clicks.filter((click) => click.day === day).map((click) => ({
-    account_id: click.accountId, user_id: click.userId, link_id: click.linkId, class: click.cls, country: click.country,
+    account_id: click.accountId, user_id: click.userId, time_zone: timeZones.get(click.userId) ?? 'UTC', link_id: click.linkId, class: click.cls, country: click.country,
     referrer_host: click.referrer, device: click.device, ip: click.ip, duplicate: click.duplicate,
   }));
   await writeFile(json, JSON.stringify(rows));
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   try {
-    const columns = "{account_id: 'VARCHAR', user_id: 'VARCHAR', link_id: 'VARCHAR', class: 'VARCHAR', country: 'VARCHAR', referrer_host: 'VARCHAR', device: 'VARCHAR', ip: 'VARCHAR', duplicate: 'BOOLEAN'}";
+    const columns = "{account_id: 'VARCHAR', user_id: 'VARCHAR', time_zone: 'VARCHAR', link_id: 'VARCHAR', class: 'VARCHAR', country: 'VARCHAR', referrer_host: 'VARCHAR', device: 'VARCHAR', ip: 'VARCHAR', duplicate: 'BOOLEAN'}";
     await connection.run(`CREATE TABLE clicks AS SELECT * FROM read_json('${json}', format = 'array', columns = ${columns})`);
     const paths: string[] = [];
-    for (const [suffix, sql] of [['zone', zoneSql], ['zone-visitors', visitorsSql], ['utc', utcSql]] as const) {
-      const path = join(dir, `${day}.${suffix}.parquet`);
-      await connection.run(`COPY (${sql}) TO '${path}' (FORMAT parquet, COMPRESSION zstd)`);
+    for (const [name, sql] of [[dailyFileNames[0], utcLinksSql], [dailyFileNames[1], zoneLinksSql(day)], [dailyFileNames[2], zoneBreakdownsSql(day)]] as const) {
+      const path = join(dir, name);
+      await connection.run(`COPY (${sql}) TO '${path}' ${parquetCopyOptions()}`);
       paths.push(path);
     }
     return paths;
@@ -104,16 +121,16 @@ export async function writeDailyFiles(dir: string, day: string, clicks: readonly
   }
 }
 
-/** A stand-in for the daily rollup job: writes the day's files from `clicks()` (read at each run). */
-export function fixtureDailyJob(dataDir: string, clicks: () => readonly FixtureClick[]): JobDefinition {
+/** A stand-in for the daily rollup job (same name and outputs): writes the day's files from `clicks()` (read at each run). */
+export function fixtureDailyJob(dataDir: string, clicks: () => readonly FixtureClick[], timeZones?: ReadonlyMap<string, string>): JobDefinition {
   return {
-    name: 'daily',
+    name: dailyRollupJobName,
     partitions: dayPartitions,
     retry: { retries: 0 },
     async run(context) {
-      const paths = await writeDailyFiles(join(dataDir, 'rollups', 'daily'), context.partition, clicks());
+      const paths = await writeDailyFiles(dataDir, context.partition, clicks(), timeZones);
       const hashes = await Promise.all(paths.map(async (path) => (await hashFile(path)).hash));
-      return { outputHash: combineHashes(hashes), outputs: paths.map((location) => ({ location })) };
+      return { outputHash: combineHashes(dailyFileNames.flatMap((name, index) => [name, hashes[index]!])), outputs: paths.map((location) => ({ location })) };
     },
   };
 }

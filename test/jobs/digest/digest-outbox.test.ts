@@ -10,6 +10,7 @@ import { createSilentLogger, createTestClock } from '../../../src/core/index.js'
 import { createOrchestrator } from '../../../src/orchestrator/index.js';
 import { createSqliteStore } from '../../../src/store/index.js';
 import { buildDigestMessage, digestJob, parseDigestOptions, type DigestMessageInput } from '../../../src/jobs/digest/index.js';
+import { dailyRollupJobName } from '../../../src/jobs/rollups/index.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { expectedLinks, fixtureDailyJob, generateClicks, seededRandom, type FixtureClick } from './daily-rollup-fixture.js';
 import { parseDigestMessage } from './mime.js';
@@ -49,7 +50,7 @@ describe('digest outbox', () => {
       { jobs: [fixtureDailyJob(temp.path, () => clicks), { ...digestJob({ store }, options), retry: { retries: 0 } }], concurrency: 1 },
     );
     cleanups.push(() => orchestrator.stop());
-    await orchestrator.backfill('daily', before, day);
+    await orchestrator.backfill(dailyRollupJobName, before, day);
 
     // The outbox folder of the day is blocked by a file: the first delivery fails after its intent.
     const outbox = join(temp.path, 'outbox', day);

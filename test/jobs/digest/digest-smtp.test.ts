@@ -10,6 +10,7 @@ import { createSilentLogger, createTestClock, type TestClock } from '../../../sr
 import { createOrchestrator, type Orchestrator } from '../../../src/orchestrator/index.js';
 import { createSqliteStore, type Store, type User } from '../../../src/store/index.js';
 import { digestJob, type DigestOptionsInput } from '../../../src/jobs/digest/index.js';
+import { dailyRollupJobName } from '../../../src/jobs/rollups/index.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { expectedLinks, expectedTop, fixtureDailyJob, generateClicks, seededRandom, type FixtureClick } from './daily-rollup-fixture.js';
 import { parseDigestMessage, type ParsedMessage } from './mime.js';
@@ -154,7 +155,7 @@ describe('digest over SMTP', () => {
     const mailbox = await startSmtp();
     cleanups.push(() => mailbox.close());
     const orchestrator = orchestratorFor(world, { smtpHost: '127.0.0.1', smtpPort: mailbox.port, smtpUser: 'digest', smtpPassword: 'secret' });
-    await orchestrator.backfill('daily', before, day);
+    await orchestrator.backfill(dailyRollupJobName, before, day);
     const run = await orchestrator.runPartition('digest', day);
     expect(run).toMatchObject({ status: 'succeeded' });
     expect(mailbox.auth[0]).toBe('digest:secret');
@@ -186,7 +187,7 @@ describe('digest over SMTP', () => {
       Array.from({ length: count }, (_, i) => ({ day, accountId: owner.accountId, userId: owner.id, linkId, cls: 'human', country: 'DE', referrer: '', device: 'mobile', ip: `192.0.2.${i}`, duplicate: false }));
     const adaBefore = expectedLinks(world.clicks, day, ada.id).get(adaLink)!.human;
     world.clicks.push(...late(ada, adaLink, 30), ...late(bob, bobLink, 2));
-    await orchestrator.reopen('daily', day);
+    await orchestrator.reopen(dailyRollupJobName, day);
     await orchestrator.idle();
     expect(mailbox.received).toHaveLength(3);
     const correction = mailbox.received[2]!;
@@ -206,7 +207,7 @@ describe('digest over SMTP', () => {
     const port = probe.port;
     await probe.close();
     const orchestrator = orchestratorFor(world, { smtpHost: '127.0.0.1', smtpPort: port, smtpTimeoutMs: 2_000 }, { retries: 1, initialDelayMs: 1_000, maxDelayMs: 1_000 });
-    await orchestrator.backfill('daily', before, day);
+    await orchestrator.backfill(dailyRollupJobName, before, day);
     let failed: Awaited<ReturnType<Orchestrator['runPartition']>> | undefined;
     void orchestrator.runPartition('digest', day).then((run) => (failed = run));
     for (let i = 0; i < 500 && failed === undefined; i++) {
