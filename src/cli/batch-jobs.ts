@@ -4,6 +4,8 @@
 import type { Clock, Logger } from '../core/index.js';
 import { OptionsError } from '../core/index.js';
 import type { Lake } from '../batch/index.js';
+import { billingJob } from '../jobs/billing/index.js';
+import { digestJob } from '../jobs/digest/index.js';
 import { dailyRollupJob, hourlyRollupJob } from '../jobs/rollups/index.js';
 import type { JobDefinition } from '../orchestrator/index.js';
 import type { Store } from '../store/index.js';
@@ -42,5 +44,7 @@ export function batchJobs(deps: BatchJobDeps, config: Config): JobDefinition[] {
   return [
     hourlyRollupJob(deps, rollups),
     dailyRollupJob(deps, rollups),
+    digestJob({ store: deps.store }, { dataDir: config.dataDir, from: config.mailFrom, ...smtpSettings(config.smtpUrl) }),
+    billingJob({ store: deps.store, clock: deps.clock }, { dataDir: config.dataDir, graceMs: config.billingGraceDays * 86_400_000 }),
   ];
 }
