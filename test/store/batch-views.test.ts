@@ -101,6 +101,8 @@ describe('SQLite batch views', () => {
     await refused(publication(h08, 2, 1, [slice('l1', h08, -1)]), 'slices[0].human');
     await refused(publication(h08, 2, 1, [slice('l1', h08, 1), slice('l1', h08, 2)]), 'slices[1]');
     await refused(publication(h08, 2, 1, [], { breakdowns: [{ linkId: 'l1', dimension: 'os' as 'country', value: 'x', human: 1, bot: 0, suspicious: 0 }] }), 'breakdowns[0].dimension');
+    const twice = { linkId: 'l1', dimension: 'device' as const, value: 'tv', human: 1, bot: 0, suspicious: 0 };
+    await refused(publication(h08, 2, 1, [], { breakdowns: [twice, { ...twice, human: 2 }] }), 'breakdowns[1]');
     await expect(store.batchViews.linkSlices('l1', h08 + 1, h08)).rejects.toMatchObject({ code: 'invalid', field: 'toMs' });
     await expect(store.batchViews.accountTopLinks('acc_a', h08, h08 + hourMs, 0)).rejects.toMatchObject({ code: 'invalid', field: 'limit' });
     expect(await store.batchViews.linkSlices('l1', h08, h08 + hourMs)).toEqual([slice('l1', h08, 2)]);

@@ -53,22 +53,37 @@ const sql = {
   insertSlice: `INSERT INTO batch_link_slices (link_id, slice_start_ms, hour_start_ms, user_id, account_id, human, bot, suspicious, duplicates)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertVisitors: 'INSERT INTO batch_link_visitors (link_id, hour_start_ms, visitors) VALUES (?, ?, ?)',
-  insertBreakdown: `INSERT INTO batch_link_breakdowns (link_id, dimension, hour_start_ms, value, human, bot, suspicious)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  insertBreakdown: 'INSERT INTO batch_link_breakdowns (link_id, dimension, hour_start_ms, values_json) VALUES (?, ?, ?, ?)',
   hours: 'SELECT * FROM batch_hours WHERE hour_start_ms >= ? AND hour_start_ms < ? ORDER BY hour_start_ms',
   latest: 'SELECT * FROM batch_hours ORDER BY hour_start_ms DESC LIMIT 1',
   linkSlices: 'SELECT * FROM batch_link_slices WHERE link_id = ? AND slice_start_ms >= ? AND slice_start_ms < ? ORDER BY slice_start_ms',
   linkVisitors: `SELECT hour_start_ms AS hourStartMs, visitors FROM batch_link_visitors
     WHERE link_id = ? AND hour_start_ms >= ? AND hour_start_ms < ? ORDER BY hour_start_ms`,
-  linkBreakdown: `SELECT value, sum(human) AS human, sum(bot) AS bot, sum(suspicious) AS suspicious FROM batch_link_breakdowns
-    WHERE link_id = ? AND dimension = ? AND hour_start_ms >= ? AND hour_start_ms < ?
-    GROUP BY value ORDER BY sum(human) + sum(bot) + sum(suspicious) DESC, value LIMIT ?`,
+  linkBreakdown: 'SELECT values_json FROM batch_link_breakdowns WHERE link_id = ? AND dimension = ? AND hour_start_ms >= ? AND hour_start_ms < ?',
   accountTopLinks: `SELECT link_id AS linkId, sum(human) AS human, sum(bot) AS bot, sum(suspicious) AS suspicious, sum(duplicates) AS duplicates
     FROM batch_link_slices WHERE account_id = ? AND slice_start_ms >= ? AND slice_start_ms < ?
     GROUP BY link_id ORDER BY sum(human) + sum(bot) + sum(suspicious) DESC, link_id LIMIT ?`,
   accountTotals: `SELECT coalesce(sum(human), 0) AS human, coalesce(sum(bot), 0) AS bot, coalesce(sum(suspicious), 0) AS suspicious,
     coalesce(sum(duplicates), 0) AS duplicates FROM batch_link_slices WHERE account_id = ? AND slice_start_ms >= ? AND slice_start_ms < ?`,
 };
+
+/** One value of a stored breakdown: [value, human, bot, suspicious]. */
+type StoredValue = [string, number, number, number];
+
+/** Breakdown rows grouped by `<link>\n<dimension>`, each a list of stored values. */
+function groupBreakdowns(rows: BatchHourPublication['breakdowns']): Map<string, StoredValue[]> {
+  const groups = new Map<string, StoredValue[]>();
+  for (const row of rows) {
+    const key = `${row.linkId}\n${row.dimension}`;
+    let values = groups.get(key);
+    if (values === undefined) {
+      values = [];
+      groups.set(key, values);
+    }
+    values.push([row.value, row.human, row.bot, row.suspicious]);
+  }
+  return groups;
+}
 
 function toView(row: HourRow): BatchHourView {
   return {
@@ -159,8 +174,12 @@ function validatePublication(publication: BatchHourPublication): void {
     checkId(entry.linkId, `visitors[${index}].linkId`);
     checkCount(entry.visitors, `visitors[${index}].visitors`);
   });
+  const breakdownKeys = new Set<string>();
   publication.breakdowns.forEach((row, index) => {
     const field = `breakdowns[${index}]`;
+    const key = `${row.linkId}\n${row.dimension}\n${row.value}`;
+    if (breakdownKeys.has(key)) throw invalidField(field, `link ${row.linkId} has ${row.dimension} ${JSON.stringify(row.value)} twice`);
+    breakdownKeys.add(key);
     checkId(row.linkId, `${field}.linkId`);
     checkDimension(row.dimension, `${field}.dimension`);
     if (typeof row.value !== 'string' || row.value.length > valueBytesMax) throw invalidField(`${field}.value`, `must be a string of at most ${valueBytesMax} characters`);
@@ -184,8 +203,9 @@ export function createSqliteBatchViews(context: SqliteContext): BatchViewReposit
       statements.insertSlice.run(slice.linkId, slice.sliceStartMs, view.hourStartMs, slice.userId, slice.accountId, slice.human, slice.bot, slice.suspicious, slice.duplicates);
     }
     for (const entry of publication.visitors) statements.insertVisitors.run(entry.linkId, view.hourStartMs, entry.visitors);
-    for (const row of publication.breakdowns) {
-      statements.insertBreakdown.run(row.linkId, row.dimension, view.hourStartMs, row.value, row.human, row.bot, row.suspicious);
+    for (const [key, values] of groupBreakdowns(publication.breakdowns)) {
+      const [linkId, dimension] = key.split('\n') as [string, string];
+      statements.insertBreakdown.run(linkId, dimension, view.hourStartMs, JSON.stringify(values));
     }
     return true;
   };
@@ -223,7 +243,19 @@ export function createSqliteBatchViews(context: SqliteContext): BatchViewReposit
         checkId(linkId, 'linkId');
         checkDimension(dimension, 'dimension');
         checkRange(fromMs, toMs);
-        return statements.linkBreakdown.all(linkId, dimension, fromMs, toMs, validateListLimit(limit)) as BatchBreakdownRow[];
+        const max = validateListLimit(limit);
+        const sums = new Map<string, BatchBreakdownRow>();
+        for (const json of statements.linkBreakdown.pluck().all(linkId, dimension, fromMs, toMs) as string[]) {
+          for (const [value, human, bot, suspicious] of JSON.parse(json) as StoredValue[]) {
+            const row = sums.get(value) ?? { value, human: 0, bot: 0, suspicious: 0 };
+            row.human += human;
+            row.bot += bot;
+            row.suspicious += suspicious;
+            sums.set(value, row);
+          }
+        }
+        const total = (row: BatchBreakdownRow) => row.human + row.bot + row.suspicious;
+        return [...sums.values()].sort((a, b) => total(b) - total(a) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)).slice(0, max);
       }),
     accountTopLinks: (accountId, fromMs, toMs, limit) =>
       run(() => {

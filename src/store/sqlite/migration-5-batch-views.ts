@@ -1,6 +1,7 @@
 // Migration 5: the batch views the rollups publish for the query API (src/store/batch-view-types.ts):
 // one row per published hour (which run, which seal version), and per link its 15-minute slices,
-// its exact distinct visitors per hour and its breakdowns per hour. An hour is replaced whole.
+// its exact distinct visitors per hour and its breakdowns per hour (one row per dimension, its values
+// as JSON). An hour is replaced whole.
 import type { SqliteMigration } from './migrations.js';
 
 export const batchViewsMigration: SqliteMigration = {
@@ -44,11 +45,10 @@ CREATE TABLE batch_link_breakdowns (
   link_id TEXT NOT NULL,
   dimension TEXT NOT NULL CHECK (dimension IN ('country', 'referrer', 'device')),
   hour_start_ms INTEGER NOT NULL REFERENCES batch_hours (hour_start_ms),
-  value TEXT NOT NULL,
-  human INTEGER NOT NULL CHECK (human >= 0),
-  bot INTEGER NOT NULL CHECK (bot >= 0),
-  suspicious INTEGER NOT NULL CHECK (suspicious >= 0),
-  PRIMARY KEY (link_id, dimension, hour_start_ms, value)
+  -- JSON [[value, human, bot, suspicious], ...]: one row per link, dimension and hour instead of
+  -- one per value, so an hour publishes a few rows per link; readers sum the hours they ask for.
+  values_json TEXT NOT NULL,
+  PRIMARY KEY (link_id, dimension, hour_start_ms)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX batch_link_breakdowns_hour ON batch_link_breakdowns (hour_start_ms);
 `);
