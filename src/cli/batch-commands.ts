@@ -48,6 +48,9 @@ function run(openOrchestrator: OpenOrchestrator, body: Body) {
     const options = command.opts<Options>();
     let output: Output | undefined;
     let failure: unknown;
+    // The orchestrator's timers do not hold the process open (the clock unrefs them): while a
+    // command waits (e.g. `run --wait` for inputs to be sealed), this does.
+    const keepAlive = setInterval(() => undefined, 60_000);
     try {
       const session = await openOrchestrator();
       try {
@@ -57,6 +60,8 @@ function run(openOrchestrator: OpenOrchestrator, body: Body) {
       }
     } catch (error) {
       failure = error;
+    } finally {
+      clearInterval(keepAlive);
     }
     if (output === undefined) {
       if (failure instanceof ClickflowError) fail(command, failure.message, `clickflow.${failure.code}`);

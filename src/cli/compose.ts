@@ -191,7 +191,7 @@ export async function startPipeline(config: Config, deps: { clock: Clock; logger
           log: workerLog,
           storePath,
           workers: 1,
-          worker: archiverWorkerOptions,
+          worker: { ...archiverWorkerOptions, checkpointIntervalMs: config.archiverCheckpointIntervalMs },
           logLevel: config.logLevel,
         },
       );
@@ -215,7 +215,7 @@ export async function startPipeline(config: Config, deps: { clock: Clock; logger
             await running.reopen(hourlyRollupJobName, hourLabel(seal.hourStartMs));
           },
         },
-        { partitions: config.partitions },
+        { partitions: config.partitions, intervalMs: config.lakeSealIntervalMs },
       );
       sealer.start();
       const startedSealer = sealer;
