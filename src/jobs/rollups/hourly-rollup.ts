@@ -8,6 +8,7 @@ import { loadSql, renderSql, sqlString, type Lake, type SealedHour } from '../..
 import type { JobRunContext, JobRunResult } from '../../orchestrator/index.js';
 import type { BatchBreakdownDimension, BatchHourPublication, BatchLinkSlice, Store } from '../../store/index.js';
 import { parseChecks, runDataChecks } from './data-checks.js';
+import { number, readRows, text } from './read-rows.js';
 import { withDuckdb } from './duckdb-session.js';
 import { RollupError } from './errors.js';
 import { runFraudPass, type FraudPassReport } from './fraud-pass.js';
@@ -75,31 +76,29 @@ async function openHour(connection: DuckDBConnection, lake: Lake, hour: string, 
 }
 
 async function readPublication(connection: DuckDBConnection, options: RollupOptions, view: BatchHourPublication['view']): Promise<BatchHourPublication> {
-  const slices: BatchLinkSlice[] = (
-    await connection.runAndReadAll('SELECT link_id, user_id, account_id, slice_start_ms::DOUBLE, human::DOUBLE, bot::DOUBLE, suspicious::DOUBLE, duplicates::DOUBLE FROM hour_slices')
-  )
-    .getRows()
-    .map(([linkId, userId, accountId, sliceStartMs, human, bot, suspicious, duplicates]) => ({
-      linkId: String(linkId),
-      userId: String(userId),
-      accountId: String(accountId),
-      sliceStartMs: Number(sliceStartMs),
-      human: Number(human),
-      bot: Number(bot),
-      suspicious: Number(suspicious),
-      duplicates: Number(duplicates),
-    }));
-  const visitors = (await connection.runAndReadAll(sql.publishVisitors)).getRows().map(([linkId, count]) => ({ linkId: String(linkId), visitors: Number(count) }));
-  const breakdowns = (await connection.runAndReadAll(renderSql(sql.publishBreakdowns, { valuesMax: options.breakdownValuesPerLink })))
-    .getRows()
-    .map(([linkId, dimension, value, human, bot, suspicious]) => ({
-      linkId: String(linkId),
-      dimension: String(dimension) as BatchBreakdownDimension,
-      value: String(value),
-      human: Number(human),
-      bot: Number(bot),
-      suspicious: Number(suspicious),
-    }));
+  const slices: BatchLinkSlice[] = await readRows(
+    connection,
+    'SELECT link_id, user_id, account_id, slice_start_ms::DOUBLE, human::DOUBLE, bot::DOUBLE, suspicious::DOUBLE, duplicates::DOUBLE FROM hour_slices',
+    (c, row) => ({
+      linkId: text(c[0]!, row),
+      userId: text(c[1]!, row),
+      accountId: text(c[2]!, row),
+      sliceStartMs: number(c[3]!, row),
+      human: number(c[4]!, row),
+      bot: number(c[5]!, row),
+      suspicious: number(c[6]!, row),
+      duplicates: number(c[7]!, row),
+    }),
+  );
+  const visitors = await readRows(connection, sql.publishVisitors, (c, row) => ({ linkId: text(c[0]!, row), visitors: number(c[1]!, row) }));
+  const breakdowns = await readRows(connection, renderSql(sql.publishBreakdowns, { valuesMax: options.breakdownValuesPerLink }), (c, row) => ({
+    linkId: text(c[0]!, row),
+    dimension: text(c[1]!, row) as BatchBreakdownDimension,
+    value: text(c[2]!, row),
+    human: number(c[3]!, row),
+    bot: number(c[4]!, row),
+    suspicious: number(c[5]!, row),
+  }));
   const rows = slices.length + visitors.length + breakdowns.length;
   if (rows > rollupLimits.publicationRowsMax) throw new RollupError('input_invalid', view.hour, `the publication has ${rows} rows, more than the ${rollupLimits.publicationRowsMax} the store takes per hour`);
   return { view, slices, visitors, breakdowns };
