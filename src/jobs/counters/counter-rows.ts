@@ -3,7 +3,7 @@
 // side), so a row is a partition's whole partial for its key. docs/counters.md describes the
 // layouts byte by byte.
 import { createHll, hllDecodeFrom, hllEncodedBytes, hllEncodeInto, type HllSketch } from '../sketch/index.js';
-import { addCountsToSeries, addToSeries, createBucketSeries, forEachBucket, restoreBucket, type BucketSeries } from './bucket-series.js';
+import { addCountsToSeries, addToSeries, createBucketSeries, restoreBucket, type BucketSeries } from './bucket-series.js';
 import { readVarint, varintBytes, writeVarint, type ByteReader } from './varint.js';
 
 export const minuteMs = 60_000;
@@ -143,26 +143,29 @@ export function parseVisitorSliceKey(key: string): { linkId: string; hour: numbe
 
 // ---- layouts --------------------------------------------------------------------------------
 
-function seriesBytes(series: BucketSeries): number {
-  let bytes = varintBytes(series.count);
-  let previous = -1;
-  forEachBucket(series, (bucket, human, bot, suspicious) => {
-    bytes += (previous < 0 ? varintBytes(bucket) : varintBytes(bucket - previous)) + varintBytes(human) + varintBytes(bot) + varintBytes(suspicious);
-    previous = bucket;
-  });
-  return bytes;
-}
+/** Bucket entries in a series: [bucket, human, bot, suspicious]. */
+const seriesStride = 4;
+/**
+ * Room for the largest row: 5 numbers of up to 8 varint bytes, and per series a count and at most
+ * `quarterBucketsKept + 1` entries of a step (8) and three int32 counts (5 each).
+ */
+const rowBytesMax = 1 + 5 * 8 + 2 * (2 + (quarterBucketsKept + 1) * 23);
+/** Rows are written here in one pass, then copied out at their size. */
+const rowScratch = new Uint8Array(rowBytesMax);
 
 function writeSeries(out: Uint8Array, offset: number, series: BucketSeries): number {
-  let position = writeVarint(out, offset, series.count);
+  const { data, start, count } = series;
+  let position = writeVarint(out, offset, count);
   let previous = -1;
-  forEachBucket(series, (bucket, human, bot, suspicious) => {
+  for (let index = start; index < start + count; index++) {
+    const at = index * seriesStride;
+    const bucket = data[at]!;
     position = writeVarint(out, position, previous < 0 ? bucket : bucket - previous);
-    position = writeVarint(out, position, human);
-    position = writeVarint(out, position, bot);
-    position = writeVarint(out, position, suspicious);
+    position = writeVarint(out, position, data[at + 1]!);
+    position = writeVarint(out, position, data[at + 2]!);
+    position = writeVarint(out, position, data[at + 3]!);
     previous = bucket;
-  });
+  }
   return position;
 }
 
@@ -170,17 +173,14 @@ function writeSeries(out: Uint8Array, offset: number, series: BucketSeries): num
 export function encodeLinkCounters(counters: LinkCounters): Uint8Array {
   settleOpenBuckets(counters);
   const { numbers } = counters;
-  let size = 1 + seriesBytes(counters.minutes) + seriesBytes(counters.quarters);
-  for (let index = 0; index < storedNumbers; index++) size += varintBytes(numbers[index]!);
-  const out = new Uint8Array(size);
+  const out = rowScratch;
   out[0] = rowVersion;
   let position = 1;
   // human, bot, suspicious, sinceMs, newestMs: the order of `numbers`.
   for (let index = 0; index < storedNumbers; index++) position = writeVarint(out, position, numbers[index]!);
   position = writeSeries(out, position, counters.minutes);
   position = writeSeries(out, position, counters.quarters);
-  if (position !== size) throw new RangeError(`a counters row came out ${position} bytes, not ${size}`);
-  return out;
+  return out.slice(0, position);
 }
 
 /** One bucket of a decoded row. */
