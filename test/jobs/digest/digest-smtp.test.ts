@@ -5,7 +5,6 @@
 // sends one short correction, a small change none; with SMTP down the run is retried, alerted,
 // and the next run delivers.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
 import { createSilentLogger, createTestClock, type TestClock } from '../../../src/core/index.js';
 import { createOrchestrator, type Orchestrator } from '../../../src/orchestrator/index.js';
 import { createSqliteStore, type Store, type User } from '../../../src/store/index.js';
@@ -14,45 +13,12 @@ import { dailyRollupJobName } from '../../../src/jobs/rollups/index.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { expectedLinks, expectedTop, fixtureDailyJob, generateClicks, seededRandom, type FixtureClick } from './daily-rollup-fixture.js';
 import { parseDigestMessage, type ParsedMessage } from './mime.js';
+import { startSmtp } from './smtp-mailbox.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-interface Mailbox {
-  port: number;
-  received: { from: string; to: string[]; raw: Buffer }[];
-  auth: string[];
-  close(): Promise<void>;
-}
-
-async function startSmtp(port = 0): Promise<Mailbox> {
-  const received: Mailbox['received'] = [];
-  const auth: string[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    authOptional: true,
-    logger: false,
-    onAuth(session, _connection, callback) {
-      auth.push(`${session.username ?? ''}:${session.password ?? ''}`);
-      callback(null, { user: session.username });
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const address = server.server.address() as { port: number };
-  const mailbox: Mailbox = { port: address.port, received, auth, close: () => new Promise((resolve) => server.close(() => resolve())) };
-  return mailbox;
-}
 
 const day = '2026-11-24';
 const before = '2026-11-23';
