@@ -195,18 +195,37 @@ export function hllEncodedBytes(sketch: HllSketch): number {
   return sketch.dense === null ? 3 + 3 * sketch.sparseCount : 1 + denseBytes;
 }
 
+/** Sparse entries sorted in place by insertion, at most; more are sorted by the typed sort. */
+const insertionSortMax = 32;
+
 /** Writes the sketch at `out[offset..]`; returns the offset after it. */
 export function hllEncodeInto(sketch: HllSketch, out: Uint8Array, offset: number): number {
   let position = offset;
   if (sketch.dense === null) {
-    // Entries are positive (register << 8 | rank), so a typed sort orders them by register.
+    // Entries are positive (register << 8 | rank), so a numeric sort orders them by register. Most
+    // slices hold a few entries: an insertion sort in place, no view made; a typed sort for more.
+    const sparse = sketch.sparse!;
     let count = 0;
-    for (const entry of sketch.sparse!) if (entry !== 0) sortScratch[count++] = entry;
-    const entries = sortScratch.subarray(0, count).sort();
+    for (let index = 0; index < sparse.length; index++) {
+      const entry = sparse[index]!;
+      if (entry !== 0) sortScratch[count++] = entry;
+    }
+    if (count <= insertionSortMax) {
+      for (let index = 1; index < count; index++) {
+        const entry = sortScratch[index]!;
+        let at = index - 1;
+        while (at >= 0 && sortScratch[at]! > entry) {
+          sortScratch[at + 1] = sortScratch[at]!;
+          at--;
+        }
+        sortScratch[at + 1] = entry;
+      }
+    } else sortScratch.subarray(0, count).sort();
     out[position++] = formatSparse;
     out[position++] = count >>> 8;
     out[position++] = count & 0xff;
-    for (const entry of entries) {
+    for (let index = 0; index < count; index++) {
+      const entry = sortScratch[index]!;
       const packed = ((entry >>> 8) << 6) | (entry & 0x3f);
       out[position++] = packed >>> 16;
       out[position++] = (packed >>> 8) & 0xff;
