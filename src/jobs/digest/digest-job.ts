@@ -86,14 +86,15 @@ async function runDigest(deps: DigestJobDeps, options: DigestOptions, context: J
     before: dailyFilePath(context.upstream, options.dataDir, before, 'zone-links.parquet'),
   };
   const everyone = await readDigestNumbers(files, { top: options.topEntries, threads: options.duckdbThreads, memoryMib: options.duckdbMemoryMib });
-  if (everyone.length > digestLimits.usersPerRunMax) throw new InternalError(`${everyone.length} users to mail for ${day}; at most ${digestLimits.usersPerRunMax} per run`);
+  if (everyone.users > digestLimits.usersPerRunMax) throw new InternalError(`${everyone.users} users to mail for ${day}; at most ${digestLimits.usersPerRunMax} per run`);
   const delivery = options.smtpHost === undefined ? outboxDelivery(options.dataDir) : smtpDelivery(options);
-  const counts: DigestRunCounts = { users: everyone.length, sent: 0, corrections: 0, resent: 0, unchanged: 0, skipped: 0 };
+  const counts: DigestRunCounts = { users: everyone.users, sent: 0, corrections: 0, resent: 0, unchanged: 0, skipped: 0 };
   const hashes: string[] = [];
   const lookups: Lookups = { accounts: new Map() };
   try {
-    for (const numbers of everyone) {
+    for (let index = 0; index < everyone.users; index++) {
       context.signal.throwIfAborted();
+      const numbers = everyone.numbers(index);
       const user = await recipient(deps.store, lookups, numbers);
       if (!user) {
         counts.skipped++;

@@ -6,6 +6,7 @@ export { digestOptionsSpec, parseDigestOptions, digestLimits } from './options.j
 export type { DigestOptions, DigestOptionsInput } from './options.js';
 export { readDigestNumbers, digestUsersSql, digestLinksSql, digestTopSql } from './digest-report.js';
 export type { DigestNumbers, DigestLinkNumbers, DigestTopEntry, DigestInputFiles } from './digest-report.js';
+export type { DigestDay } from './digest-day.js';
 export { buildReport, countChanges, isMaterialChange } from './digest-content.js';
 export type { DigestReport, DigestMessageInput, CountChange } from './digest-content.js';
 export { buildDigestMessage, digestMessageId, digestDate } from './digest-message.js';
