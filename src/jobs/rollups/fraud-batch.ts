@@ -1,6 +1,7 @@
 // A batch of clicks for the fraud rule, in the order the rule must see them, and the code that
 // judges one: used in the run's own thread and in fraud worker threads alike, so both give the
 // same verdicts. A batch is plain typed arrays, transferred to a worker without copying.
+import { InternalError } from '../../core/index.js';
 import { createFraudRule, type FraudRule, type FraudRuleOptions } from '../fraud/index.js';
 
 export interface ClickBatchArrays {
@@ -78,7 +79,7 @@ export class PartitionRules {
       }
       const time = times[index]!;
       // The order is DuckDB's ORDER BY; a rule fed out of order would judge differently.
-      if (time < lastTime) throw new Error(`the fraud input of partition ${partition} is not in event-time order`);
+      if (time < lastTime) throw new InternalError(`the fraud input of partition ${partition} is not in event-time order`);
       lastTime = time;
       const code = rule!.observe(keys[index]!, networks[index]!, time);
       if (code !== 0) flags.push(files[index]!, rows[index]!, code);
