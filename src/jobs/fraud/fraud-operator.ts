@@ -2,7 +2,8 @@
 // rule and writes the verdict in force into `flags[row]` (fraudFlagOk / Suspicious / Blocked), so an
 // operator after it on the same batch (counters) reads it. It pushes verdict changes and the
 // touched addresses' numbers as live messages after each batch, sends addresses that went quiet
-// back to ok on the watermark, and checkpoints only the addresses that changed (partition-rules.ts).
+// back to ok on the watermark, and checkpoints only the addresses that changed (partition-rules.ts,
+// ip-changelog.ts).
 // Per click it allocates nothing: numeric keys, typed-array records, no promise.
 import { limits } from '../../core/index.js';
 import type { ClickBatch, Operator, OperatorContext } from '../../stream/index.js';
@@ -14,7 +15,7 @@ import { parseFraudOperatorOptions, ruleOptionsOf, type FraudOperatorOptionsInpu
 import { createPartitionRules, type PartitionRules } from './partition-rules.js';
 import { createTouchedSlots } from './touched-slots.js';
 
-/** The operator's name: its states are stored as `fraud.ips` and `fraud.summaries`. Keep it stable. */
+/** The operator's name: its states are stored as `fraud.ips`, `fraud.ipChunks` and `fraud.summaries`. Keep it stable. */
 export const fraudOperatorName = 'fraud';
 
 /** Rows whose records are brought into the cache together before they are judged. */
