@@ -4,7 +4,7 @@
 // speed layer (fraud + counters) and the archiver as stream worker processes; the lake sealer and
 // the batch orchestrator in this process.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Clock, Logger } from '../core/index.js';
@@ -17,7 +17,7 @@ import { speedJobName } from '../jobs/counters/index.js';
 import { hourlyRollupJobName } from '../jobs/rollups/index.js';
 import type { EventLog } from '../log/index.js';
 import { createNatsLog, createSegmentedLog } from '../log/index.js';
-import { createOrchestrator, createWebhookAlertSender, type Orchestrator } from '../orchestrator/index.js';
+import { createOrchestrator, createWebhookAlertSender, removeAbandonedOutputs, type Orchestrator } from '../orchestrator/index.js';
 import type { Store } from '../store/index.js';
 import { createSqliteStore } from '../store/index.js';
 import {
@@ -81,6 +81,26 @@ export function openOrchestrator(config: Config, deps: { store: Store; clock: Cl
     { jobs: batchJobs({ store: deps.store, lake, clock: deps.clock, logger }, config) },
   );
   return { lake, orchestrator };
+}
+
+/**
+ * Removes temporary output files a killed batch run left behind (their writer's process is gone),
+ * in every partition folder of the batch outputs. Returns how many were removed.
+ */
+export async function removeAbandonedBatchOutputs(dataDir: string): Promise<number> {
+  let removed = 0;
+  for (const root of [path.join(dataDir, 'rollups', 'hourly'), path.join(dataDir, 'rollups', 'daily'), path.join(dataDir, 'outbox'), path.join(dataDir, 'invoices')]) {
+    let entries;
+    try {
+      entries = await readdir(root, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    removed += (await removeAbandonedOutputs(root)).length;
+    for (const entry of entries) if (entry.isDirectory()) removed += (await removeAbandonedOutputs(path.join(root, entry.name))).length;
+  }
+  return removed;
 }
 
 /** The operator token: configured, or generated once into the data folder (readable by its owner only). */
@@ -202,6 +222,8 @@ export async function startPipeline(config: Config, deps: { clock: Clock; logger
     let orchestrator: Orchestrator | undefined;
     let sealer: LakeSealer | undefined;
     if (config.batch) {
+      const removed = await removeAbandonedBatchOutputs(config.dataDir);
+      if (removed > 0) logger.info({ removed }, 'removed temporary files of interrupted batch runs');
       const batch = openOrchestrator(config, { store, clock, logger });
       const running = batch.orchestrator;
       orchestrator = running;
