@@ -6,10 +6,10 @@
 // Rows of the `ipChunks` state, one partition each (the header says which):
 //   delta `d<seq>.<part>`  the records changed in checkpoint `seq` and the keys removed in it;
 //   base  `b<range>.<part>` every live record of one of `rangeCount` key-hash ranges as of `seq`.
-// Each checkpoint that writes a delta also rewrites a few ranges (as many bytes as the delta, at
-// least one range), so every range is rewritten once per `rangeCount` deltas at most; a delta older
-// than the oldest range's base is deleted in the same commit. Stored bytes stay below about twice
-// the live records, and no checkpoint writes a burst of the whole state.
+// Each checkpoint that writes a delta also rewrites a few ranges (half as many records as the delta,
+// at least one range), so every range is rewritten once per `rangeCount` deltas at most; a delta
+// older than the oldest range's base is deleted in the same commit. Stored bytes stay below about
+// three times the live records, and no checkpoint writes a burst of the whole state.
 //
 // Restore: base records, then deltas in sequence order, skipping what a newer base of the key's
 // range already holds; then the per-address rows (`ips`), which are always the newest of their
@@ -250,11 +250,14 @@ export function writeChangelog(state: RuleState, partition: number, dirtySlots: 
   }
 }
 
-/** Rewrites as many ranges as the delta is large compared with the live records (at least one). */
+/**
+ * Rewrites ranges holding half as many records as the delta (at least one range): the base rolls at
+ * half the delta's pace, so the store holds the live records about three times over at most.
+ */
 function rewriteRanges(state: RuleState, partition: number, seq: number, deltaRecords: number, sink: ChunkSink, written: (slot: number) => void): void {
   const { changelog, ips } = state;
   const live = Math.max(1, ips.size());
-  const ranges = Math.min(rangeCount, Math.max(1, Math.ceil((rangeCount * deltaRecords) / live)));
+  const ranges = Math.min(rangeCount, Math.max(1, Math.ceil((rangeCount * deltaRecords) / (2 * live))));
   const chosen = new Uint8Array(rangeCount);
   const writers: (ChunkWriter | undefined)[] = new Array<ChunkWriter | undefined>(rangeCount);
   for (let index = 0; index < ranges; index++) {
