@@ -41,8 +41,9 @@ describe('fraud memory', () => {
     const report = await measure(1_000_000, 1_000_000);
     process.stderr.write(`fraud memory, 1M addresses: ${JSON.stringify({ ...report, heavy: undefined })}\n`);
     expect(report.stats.ips).toBe(1_000_000);
-    expect(report.engineStateKeys).toBe(1_000_001);
-    // Live state: the engine's entries (heap) and the records (array buffers).
+    // Addresses changed in bulk are checkpointed as a changelog of large rows, not an engine entry each.
+    expect(report.engineStateKeys).toBeLessThan(1_000);
+    // Live state: the rule's records (array buffers) and the engine's few entries (heap).
     expect(report.heapGrowthMb + report.arrayBuffersGrowthMb).toBeLessThan(300);
     // Resident growth adds V8's young generation and allocator slack of its parallel GC threads.
     expect(report.rssGrowthMb).toBeLessThan(500);
