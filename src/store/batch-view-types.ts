@@ -63,6 +63,11 @@ export interface BatchViewRepository {
   hours(fromMs: number, toMs: number): Promise<BatchHourView[]>;
   /** The newest hour with a published view, or undefined. */
   latestHour(): Promise<BatchHourView | undefined>;
+  /**
+   * A value that changes whenever any hour is published or re-published (null before the first):
+   * readers keep what they read from the views until it changes.
+   */
+  publicationMarker(): Promise<string | null>;
   /** One link's slices whose start is in [fromMs, toMs), ascending. */
   linkSlices(linkId: string, fromMs: number, toMs: number): Promise<BatchLinkSlice[]>;
   /** One link's exact distinct visitors per published hour in [fromMs, toMs), ascending. */

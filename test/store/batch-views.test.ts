@@ -73,11 +73,17 @@ describe('SQLite batch views', () => {
   });
 
   it('replaces an hour only with a publication at least as new, and marks re-opened versions corrected', async () => {
+    expect(await store.batchViews.publicationMarker()).toBeNull();
     await store.batchViews.publishHour(publication(h08, 10, 1, [slice('l1', h08, 5), slice('l2', h08, 1)], { visitors: [{ linkId: 'l2', visitors: 1 }] }));
+    const first = await store.batchViews.publicationMarker();
+    expect(first).not.toBeNull();
     // An older run of the same version, and any run of an older version, are ignored.
     expect(await store.batchViews.publishHour(publication(h08, 9, 1, [slice('l1', h08, 99)]))).toBe(false);
+    expect(await store.batchViews.publicationMarker()).toBe(first);
     // A re-run of the same version with a newer run id replaces every row of the hour.
     expect(await store.batchViews.publishHour(publication(h08, 11, 1, [slice('l1', h08, 6)]))).toBe(true);
+    // Readers that cache the views see that something was published.
+    expect(await store.batchViews.publicationMarker()).not.toBe(first);
     expect(await store.batchViews.linkSlices('l2', h08, h08 + hourMs)).toEqual([]);
     expect(await store.batchViews.linkHourVisitors('l2', h08, h08 + hourMs)).toEqual([]);
     expect(await store.batchViews.publishHour(publication(h08, 12, 2, [slice('l1', h08, 7)]))).toBe(true);

@@ -65,19 +65,31 @@ async function readBatchPart(services: ServingServices, linkId: string, fromMs: 
 }
 
 /**
- * The batch part of a series, kept `batchPartTtlMs` per (link, span): the views change when an
- * hour is published (a few times an hour), while a stats page or a dashboard asks every second or
- * more. A publication shows within the TTL; concurrent requests for one span share one read.
+ * The batch part of a series, kept per (link, span) until any hour is published or re-published:
+ * the views change a few times an hour, while a stats page or a dashboard asks every second or
+ * more. Whether something was published is asked of the store at most every `batchPartTtlMs`, so
+ * a publication shows within that; concurrent requests for one span share one read.
  */
 function createBatchPartCache(services: ServingServices): (linkId: string, fromMs: number, toMs: number) => Promise<BatchPart> {
-  const cache = new LruCache<string, { atMs: number; part: Promise<BatchPart> }>(queryLimits.batchPartsCachedMax);
-  return (linkId, fromMs, toMs) => {
+  const cache = new LruCache<string, { marker: string | null; part: Promise<BatchPart> }>(queryLimits.batchPartsCachedMax);
+  let marker: { checkedAtMs: number; value: Promise<string | null> } | undefined;
+  const currentMarker = (nowMs: number): Promise<string | null> => {
+    if (marker === undefined || nowMs - marker.checkedAtMs >= queryLimits.batchPartTtlMs) {
+      const value = services.store.batchViews.publicationMarker();
+      marker = { checkedAtMs: nowMs, value };
+      value.catch(() => {
+        if (marker?.value === value) marker = undefined;
+      });
+    }
+    return marker.value;
+  };
+  return async (linkId, fromMs, toMs) => {
     const key = `${linkId}|${fromMs}|${toMs}`;
-    const nowMs = services.clock.nowMs();
+    const published = await currentMarker(services.clock.nowMs());
     const cached = cache.get(key);
-    if (cached !== undefined && nowMs - cached.atMs < queryLimits.batchPartTtlMs) return cached.part;
+    if (cached !== undefined && cached.marker === published) return cached.part;
     const part = readBatchPart(services, linkId, fromMs, toMs);
-    cache.set(key, { atMs: nowMs, part });
+    cache.set(key, { marker: published, part });
     // A failed read is not kept.
     part.catch(() => {
       if (cache.get(key)?.part === part) cache.delete(key);

@@ -56,6 +56,7 @@ const sql = {
   insertBreakdown: 'INSERT INTO batch_link_breakdowns (link_id, dimension, hour_start_ms, values_json) VALUES (?, ?, ?, ?)',
   hours: 'SELECT * FROM batch_hours WHERE hour_start_ms >= ? AND hour_start_ms < ? ORDER BY hour_start_ms',
   latest: 'SELECT * FROM batch_hours ORDER BY hour_start_ms DESC LIMIT 1',
+  marker: 'SELECT count(*) AS hours, max(published_at_ms) AS at, total(run_id) AS runs, total(version) AS versions FROM batch_hours',
   linkSlices: 'SELECT * FROM batch_link_slices WHERE link_id = ? AND slice_start_ms >= ? AND slice_start_ms < ? ORDER BY slice_start_ms',
   linkVisitors: `SELECT hour_start_ms AS hourStartMs, visitors FROM batch_link_visitors
     WHERE link_id = ? AND hour_start_ms >= ? AND hour_start_ms < ? ORDER BY hour_start_ms`,
@@ -225,6 +226,11 @@ export function createSqliteBatchViews(context: SqliteContext): BatchViewReposit
       run(() => {
         const row = statements.latest.get() as HourRow | undefined;
         return row === undefined ? undefined : toView(row);
+      }),
+    publicationMarker: () =>
+      run(() => {
+        const row = statements.marker.get() as { hours: number; at: number | null; runs: number; versions: number };
+        return row.hours === 0 ? null : `${row.hours}:${row.at}:${row.runs}:${row.versions}`;
       }),
     linkSlices: (linkId, fromMs, toMs) =>
       run(() => {
