@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startNatsServer, type NatsServer } from '../helpers/nats-server.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 
 const mainModule = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -29,9 +30,9 @@ interface Running {
   output: () => string;
 }
 
-async function start(dataDir: string, port: number): Promise<Running> {
+async function start(dataDir: string, port: number, env: Record<string, string> = {}): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', mainModule, 'start', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1'], {
-    env: { ...process.env, CLICKFLOW_LOG_LEVEL: 'warn', CLICKFLOW_PARTITIONS: '4' },
+    env: { ...process.env, CLICKFLOW_LOG_LEVEL: 'warn', CLICKFLOW_PARTITIONS: '4', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -56,11 +57,44 @@ async function stop(running: Running): Promise<number | null> {
 describe('clickflow start', () => {
   let dir: TempDir | undefined;
   let running: Running | undefined;
+  let nats: NatsServer | undefined;
 
   afterEach(async () => {
     if (running) await stop(running);
     running = undefined;
+    await nats?.stop();
+    nats = undefined;
     await dir?.remove();
+  });
+
+  it('runs on the NATS JetStream backend too: stream workers read it and a click reaches the counters', async () => {
+    dir = await makeTempDir('clickflow-start-nats-');
+    nats = await startNatsServer();
+    const port = await freePort();
+    running = await start(dir.path, port, { CLICKFLOW_LOG_BACKEND: 'nats', CLICKFLOW_NATS_URL: nats.url });
+    const token = (await readFile(path.join(dir.path, 'admin-token'), 'utf8')).trim();
+    const call = async (method: string, url: string, body?: unknown) => {
+      const response = await fetch(`${running!.url}${url}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const accountId = (await call('POST', '/v1/accounts', { name: 'Acme', planId: 'pro' })).body.id as string;
+    const user = await call('POST', '/v1/users', { accountId, email: 'owner@acme.example', timeZone: 'UTC' });
+    const link = await call('POST', '/v1/links', { accountId, userId: user.body.id, slug: 'acme-nats', targetUrl: 'https://acme.example/nats' });
+    expect(link.status).toBe(201);
+    for (let i = 0; i < 3; i++) expect((await fetch(`${running.url}/acme-nats`, { redirect: 'manual' })).status).toBe(302);
+    const clickedAt = Date.now();
+    let total = 0;
+    while (total < 3 && Date.now() - clickedAt < 20_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      total = (await call('GET', `/v1/links/${link.body.id as string}/counters?accountId=${accountId}`)).body.total as number;
+    }
+    expect(total).toBe(3);
+    expect(await stop(running)).toBe(0);
+    running = undefined;
   });
 
   it('counts a click within about a second, judges its address, stops cleanly and restarts without re-counting', async () => {
