@@ -3,49 +3,22 @@
 // the hour is sealed by watermark, `clickflow batch run` builds its hourly rollup from the lake, and
 // then the query API serves that hour as final from the batch, and the reconciliation report finds
 // the speed layer's per-link counts equal to the batch's, exactly (no late data, no drift).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runClickflow, startClickflow, type ClickflowProcess } from '../helpers/clickflow-process.js';
+import { freePort } from '../helpers/nats-server.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 
-const mainModule = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const hourMs = 3_600_000;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-function environment(dataDir: string): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    CLICKFLOW_DATA_DIR: dataDir,
-    CLICKFLOW_LOG_LEVEL: 'warn',
-    CLICKFLOW_PARTITIONS: '2',
-    CLICKFLOW_ARCHIVER_CHECKPOINT_INTERVAL_MS: '1000',
-    CLICKFLOW_LAKE_SEAL_INTERVAL_MS: '500',
-  };
-}
-
-/** Runs a clickflow command to its end; resolves with its exit code and output. */
-function clickflow(dataDir: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', mainModule, ...args], { env: environment(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
+/** Two partitions; the archiver commits and the sealer looks every second or less, so an hour seals in seconds. */
+const environment = {
+  CLICKFLOW_LOG_LEVEL: 'warn',
+  CLICKFLOW_PARTITIONS: '2',
+  CLICKFLOW_ARCHIVER_CHECKPOINT_INTERVAL_MS: '1000',
+  CLICKFLOW_LAKE_SEAL_INTERVAL_MS: '500',
+};
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -59,15 +32,11 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 
 describe('clickflow start: stream and batch agree', () => {
   let dir: TempDir | undefined;
-  let child: ChildProcess | undefined;
+  let running: ClickflowProcess | undefined;
 
   afterEach(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    child = undefined;
+    await running?.stop();
+    running = undefined;
     await dir?.remove();
   });
 
@@ -75,15 +44,8 @@ describe('clickflow start: stream and batch agree', () => {
     dir = await makeTempDir('clickflow-lambda-');
     const dataDir = dir.path;
     const port = await freePort();
-    child = spawn(process.execPath, ['--import', 'tsx', mainModule, 'start', '--port', String(port), '--host', '127.0.0.1'], {
-      env: environment(dataDir),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    await waitFor('clickflow start', async () => (output.includes('clickflow is running at') ? true : undefined));
-    const url = `http://127.0.0.1:${port}`;
+    running = await startClickflow(dataDir, port, environment);
+    const url = running.url;
     const operator = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
     const call = async (method: string, route: string, token: string, body?: string, type = 'application/json') => {
       const response = await fetch(`${url}${route}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
@@ -141,7 +103,7 @@ describe('clickflow start: stream and batch agree', () => {
 
     // The batch layer: the hour is sealed by watermark (idle partitions move on the clock), then built.
     const hour = new Date(hourStartMs).toISOString().slice(0, 13);
-    const built = await clickflow(dataDir, ['batch', 'run', 'hourly-rollup', hour, '--wait']);
+    const built = await runClickflow(['batch', 'run', 'hourly-rollup', hour, '--wait'], { ...environment, CLICKFLOW_DATA_DIR: dataDir });
     expect(built.output, `exit ${built.code}`).toContain(`hourly-rollup ${hour} succeeded`);
     expect(built.code).toBe(0);
 

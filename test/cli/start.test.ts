@@ -2,65 +2,33 @@
 // shows in the link's counters within about a second and in its address's fraud numbers; SIGTERM
 // stops every role with a last checkpoint, and a restart on the same data neither loses nor
 // re-counts a click.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startNatsServer, type NatsServer } from '../helpers/nats-server.js';
+import { startClickflow, type ClickflowProcess } from '../helpers/clickflow-process.js';
+import { freePort, startNatsServer, type NatsServer } from '../helpers/nats-server.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 
-const mainModule = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+/** Calls the API of `running` with the operator token of its data folder. */
+async function operatorApi(running: () => ClickflowProcess, dataDir: string) {
+  const token = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
+  return async (method: string, url: string, body?: unknown) => {
+    const response = await fetch(`${running().url}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
-  });
-}
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-async function start(dataDir: string, port: number, env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', mainModule, 'start', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1'], {
-    env: { ...process.env, CLICKFLOW_LOG_LEVEL: 'warn', CLICKFLOW_PARTITIONS: '4', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('clickflow is running at')) {
-    if (child.exitCode !== null) throw new Error(`clickflow start exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`clickflow start did not come up in 60 s:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { child, url: `http://127.0.0.1:${port}`, output: () => output };
-}
-
-async function stop(running: Running): Promise<number | null> {
-  if (running.child.exitCode !== null) return running.child.exitCode;
-  const exited = new Promise<number | null>((resolve) => running.child.once('exit', (code) => resolve(code)));
-  running.child.kill('SIGTERM');
-  return exited;
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
 }
 
 describe('clickflow start', () => {
   let dir: TempDir | undefined;
-  let running: Running | undefined;
+  let running: ClickflowProcess | undefined;
   let nats: NatsServer | undefined;
 
   afterEach(async () => {
-    if (running) await stop(running);
+    if (running) await running.stop();
     running = undefined;
     await nats?.stop();
     nats = undefined;
@@ -71,16 +39,8 @@ describe('clickflow start', () => {
     dir = await makeTempDir('clickflow-start-nats-');
     nats = await startNatsServer();
     const port = await freePort();
-    running = await start(dir.path, port, { CLICKFLOW_LOG_BACKEND: 'nats', CLICKFLOW_NATS_URL: nats.url });
-    const token = (await readFile(path.join(dir.path, 'admin-token'), 'utf8')).trim();
-    const call = async (method: string, url: string, body?: unknown) => {
-      const response = await fetch(`${running!.url}${url}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-    };
+    running = await startClickflow(dir.path, port, { CLICKFLOW_LOG_BACKEND: 'nats', CLICKFLOW_NATS_URL: nats.url });
+    const call = await operatorApi(() => running!, dir.path);
     const accountId = (await call('POST', '/v1/accounts', { name: 'Acme', planId: 'pro' })).body.id as string;
     const user = await call('POST', '/v1/users', { accountId, email: 'owner@acme.example', timeZone: 'UTC' });
     const link = await call('POST', '/v1/links', { accountId, userId: user.body.id, slug: 'acme-nats', targetUrl: 'https://acme.example/nats' });
@@ -93,23 +53,15 @@ describe('clickflow start', () => {
       total = (await call('GET', `/v1/links/${link.body.id as string}/counters?accountId=${accountId}`)).body.total as number;
     }
     expect(total).toBe(3);
-    expect(await stop(running)).toBe(0);
+    expect(await running.stop()).toBe(0);
     running = undefined;
   });
 
   it('counts a click within about a second, judges its address, stops cleanly and restarts without re-counting', async () => {
     dir = await makeTempDir('clickflow-start-');
     const port = await freePort();
-    running = await start(dir.path, port);
-    const token = (await readFile(path.join(dir.path, 'admin-token'), 'utf8')).trim();
-    const call = async (method: string, url: string, body?: unknown) => {
-      const response = await fetch(`${running!.url}${url}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-    };
+    running = await startClickflow(dir.path, port);
+    const call = await operatorApi(() => running!, dir.path);
     const account = await call('POST', '/v1/accounts', { name: 'Acme', planId: 'pro' });
     expect(account.status).toBe(201);
     const accountId = account.body.id as string;
@@ -143,11 +95,11 @@ describe('clickflow start', () => {
     expect(verdict.status).toBe(200);
     expect((verdict.body.numbers as Record<string, number>).clicks60s).toBe(12);
 
-    expect(await stop(running)).toBe(0);
+    expect(await running.stop()).toBe(0);
     expect(running.output()).toContain('clickflow stopped');
     running = undefined;
 
-    running = await start(dir.path, port);
+    running = await startClickflow(dir.path, port);
     const again = await counters();
     expect(again.total).toBe(12);
     await fetch(`${running.url}/acme-launch`, { redirect: 'manual', headers: browser });

@@ -2,58 +2,21 @@
 // clear message, a read key signs in, a click on a short link moves the live counter within about a
 // second, the chart draws the click as a provisional bar, the layout fits a phone, and a failed
 // batch run shows in red with its error on the pipeline health page. Screenshots of every page.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSilentLogger, createSystemClock } from '../../src/core/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
+import { startClickflow, type ClickflowProcess } from '../helpers/clickflow-process.js';
+import { freePort } from '../helpers/nats-server.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 
-const mainModule = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const chromiumPath = process.env.CLICKFLOW_CHROMIUM ?? '/usr/bin/chromium';
 const browserAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 /** The live counter's target is one second; a shared two-core test machine gets some slack. */
 const counterDelayMsMax = 2_500;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-async function startPipeline(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', mainModule, 'start', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1'], {
-    env: { ...process.env, CLICKFLOW_LOG_LEVEL: 'warn', CLICKFLOW_PARTITIONS: '4' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('clickflow is running at')) {
-    if (child.exitCode !== null) throw new Error(`clickflow start exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`clickflow start did not come up in 60 s:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { child, url: `http://127.0.0.1:${port}`, output: () => output };
-}
-
-async function stopPipeline(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
-  return exited;
-}
 
 /**
  * Waits until `expression` is true in the page, polling from here: the page's content security
@@ -89,7 +52,7 @@ async function recordFailedRun(dataDir: string, job: { name: string; partitionKi
 
 describe('dashboard in a browser', () => {
   let dir: TempDir;
-  let pipeline: Awaited<ReturnType<typeof startPipeline>>;
+  let pipeline: ClickflowProcess;
   let browser: Browser;
   let page: Page;
   let operatorToken: string;
@@ -104,7 +67,7 @@ describe('dashboard in a browser', () => {
     dir = await makeTempDir('clickflow-dashboard-');
     await mkdir(screenshots, { recursive: true });
     console.info(`dashboard screenshots: ${screenshots}`);
-    pipeline = await startPipeline(dir.path, await freePort());
+    pipeline = await startClickflow(dir.path, await freePort());
     operatorToken = (await readFile(path.join(dir.path, 'admin-token'), 'utf8')).trim();
     const call = async (url: string, body: unknown) => {
       const response = await fetch(`${pipeline.url}${url}`, {
@@ -135,7 +98,7 @@ describe('dashboard in a browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (pipeline) expect(await stopPipeline(pipeline.child)).toBe(0);
+    if (pipeline) expect(await pipeline.stop()).toBe(0);
     await dir?.remove();
   });
 
