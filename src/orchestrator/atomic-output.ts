@@ -24,7 +24,16 @@ export interface AtomicWriteOptions {
 
 const temporaryPattern = /^\.(.+)\.(\d+)\.([0-9a-f]{12})\.partial$/;
 
-async function fsyncPath(path: string, flags: string): Promise<void> {
+/**
+ * The temporary path an output `name` is written under in `dir` before its rename:
+ * `.name.<pid>.<random>.partial`, which `removeAbandonedOutputs` recognises.
+ */
+export function temporaryOutputPath(dir: string, name: string): string {
+  return join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.partial`);
+}
+
+/** fsyncs a file (`r+`) or a folder (`r`). */
+export async function fsyncPath(path: string, flags: string): Promise<void> {
   const handle = await open(path, flags);
   try {
     await handle.sync();
@@ -67,7 +76,7 @@ export async function writeOutputAtomically(dir: string, name: string, write: (t
     throw new UserError(`output name ${JSON.stringify(name)} must be a plain file name, not a path or a dot file`, { code: 'invalid_output_name' });
   }
   await mkdir(dir, { recursive: true });
-  const temporary = join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.partial`);
+  const temporary = temporaryOutputPath(dir, name);
   const final = join(dir, name);
   let content: { hash: string; bytes: number };
   try {

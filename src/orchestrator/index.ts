@@ -42,5 +42,5 @@ export { orchestratorOptionsSpec, parseOrchestratorOptions, defaultBatchConcurre
 export type { OrchestratorOptions, OrchestratorOptionsInput } from './options.js';
 export { createWebhookAlertSender, webhookAlertSenderOptionsSpec } from './webhook-alert-sender.js';
 export type { WebhookAlertSenderOptionsInput, WebhookAlertBody } from './webhook-alert-sender.js';
-export { writeOutputAtomically, removeAbandonedOutputs, hashFile, combineHashes } from './atomic-output.js';
+export { writeOutputAtomically, removeAbandonedOutputs, hashFile, combineHashes, temporaryOutputPath, fsyncPath } from './atomic-output.js';
 export type { AtomicOutput, AtomicWriteOptions } from './atomic-output.js';

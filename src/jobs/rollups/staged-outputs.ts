@@ -1,14 +1,13 @@
 // Outputs that are published together or not at all. Each table is written with DuckDB to a
-// temporary name in its folder (the orchestrator's `.name.<pid>.<random>.partial` pattern, so
+// temporary name in its folder (the orchestrator's `temporaryOutputPath`, so
 // `removeAbandonedOutputs` clears what a killed run leaves), fsynced and hashed; only when every
 // file is written and every data check has passed are they renamed into place, then the folder
 // synced. A failure before that removes the temporary files and leaves the published ones as they were.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { parquetCopyOptions, sqlString } from '../../batch/index.js';
-import { combineHashes, hashFile } from '../../orchestrator/index.js';
+import { combineHashes, fsyncPath, hashFile, temporaryOutputPath } from '../../orchestrator/index.js';
 import type { BatchRunOutput } from '../../store/index.js';
 
 export interface StagedFile {
@@ -34,15 +33,6 @@ export interface StagedOutputs {
   outputs(): BatchRunOutput[];
 }
 
-async function fsyncPath(path: string, flags: string): Promise<void> {
-  const handle = await open(path, flags);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 export async function stageOutputs(connection: DuckDBConnection, dir: string): Promise<StagedOutputs> {
   await mkdir(dir, { recursive: true });
   const files: StagedFile[] = [];
@@ -51,7 +41,7 @@ export async function stageOutputs(connection: DuckDBConnection, dir: string): P
     dir,
     files,
     async stage(name, selectSql) {
-      const temporary = join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.partial`);
+      const temporary = temporaryOutputPath(dir, name);
       const file: StagedFile = { name, path: join(dir, name), temporary, rows: 0, bytes: 0, hash: '' };
       files.push(file);
       const result = await connection.run(`COPY (${selectSql}) TO ${sqlString(temporary)} ${parquetCopyOptions()}`);
