@@ -13,19 +13,14 @@ import { createSqliteStore } from '../../src/store/index.js';
 import { clickHeaderDecoder, createOperatorHarness, type JobDefinition, type OperatorHarness } from '../../src/stream/index.js';
 import { createMemoryLog, type MemoryLog } from '../helpers/memory-log.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
+import { createTenant, type Tenant } from '../helpers/api-tenant.js';
+
+export type { Tenant };
 
 export const operatorToken = 'cf_operator_query-test';
 export const partitions = 4;
 export const hourMs = 3_600_000;
 export const quarterMs = 900_000;
-
-export interface Tenant {
-  accountId: string;
-  manageKey: string;
-  readKey: string;
-  linkId: string;
-  userId: string;
-}
 
 type App = ReturnType<typeof createApp>;
 
@@ -48,17 +43,6 @@ export async function call(app: App, method: string, url: string, token: string 
     // CSV and metrics are not JSON.
   }
   return { status: response.status, headers: response.headers, text, body: parsed };
-}
-
-async function tenant(app: App, name: string, timeZone: string): Promise<Tenant> {
-  const account = await call(app, 'POST', '/v1/accounts', operatorToken, { name, planId: 'pro' });
-  const accountId = account.body.id as string;
-  const manageKey = (await call(app, 'POST', '/v1/keys', operatorToken, { accountId, scope: 'manage', label: 'admin' })).body.secret as string;
-  const readKey = (await call(app, 'POST', '/v1/keys', manageKey, { scope: 'read', label: 'stats page' })).body.secret as string;
-  const user = await call(app, 'POST', '/v1/users', manageKey, { email: `owner@${name}.example`, timeZone });
-  const link = await call(app, 'POST', '/v1/links', manageKey, { slug: `${name}-promo`, targetUrl: `https://${name}.example/`, userId: user.body.id });
-  if (link.status !== 201) throw new Error(`could not create a link: ${JSON.stringify(link.body)}`);
-  return { accountId, manageKey, readKey, linkId: link.body.id as string, userId: user.body.id as string };
 }
 
 /** A click of `linkId` at `eventTimeMs` from the nth visitor. */
@@ -112,8 +96,8 @@ export async function startQueryWorld(nowMs: number, zones: { alpha: string; bet
   const authenticator = createAuthenticator({ store, clock }, { operatorToken, cacheTtlMs: 0, cacheEntries: 100 });
   const app = createApp({ store, authenticator, logger, isReady: () => true }, { managementBodyBytesMax: 4096 });
   registerQueryRoutes(app, services);
-  const alpha = await tenant(app, 'alpha', zones.alpha);
-  const beta = await tenant(app, 'beta', zones.beta);
+  const alpha = await createTenant(app, operatorToken, 'alpha', zones.alpha);
+  const beta = await createTenant(app, operatorToken, 'beta', zones.beta);
   const owners = new Map([alpha, beta].map((t) => [t.linkId, t]));
   let harness: OperatorHarness | undefined;
   let checkpointId = 0;

@@ -11,17 +11,12 @@ import { createSqliteStore, type Store } from '../../../src/store/index.js';
 import { runStreamWorker, type CommittedUpdate, type JobDefinition, type StreamWorker } from '../../../src/stream/index.js';
 import { createMemoryLog, type MemoryLog } from '../../helpers/memory-log.js';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir.js';
+import { createTenant, type Tenant } from '../../helpers/api-tenant.js';
+
+export type { Tenant };
 
 export const operatorToken = 'cf_operator_counters-test';
 const partitions = 4;
-
-export interface Tenant {
-  accountId: string;
-  manageKey: string;
-  readKey: string;
-  linkId: string;
-  userId: string;
-}
 
 export interface CountingWorld {
   store: Store;
@@ -50,17 +45,6 @@ export async function call(app: App, method: string, url: string, token: string,
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-async function tenant(app: App, name: string, timeZone: string): Promise<Tenant> {
-  const account = await call(app, 'POST', '/v1/accounts', operatorToken, { name, planId: 'pro' });
-  const accountId = account.body.id as string;
-  const manageKey = (await call(app, 'POST', '/v1/keys', operatorToken, { accountId, scope: 'manage', label: 'admin' })).body.secret as string;
-  const readKey = (await call(app, 'POST', '/v1/keys', manageKey, { scope: 'read', label: 'stats page' })).body.secret as string;
-  const user = await call(app, 'POST', '/v1/users', manageKey, { email: `owner@${name}.example`, timeZone });
-  const link = await call(app, 'POST', '/v1/links', manageKey, { slug: `${name}-promo`, targetUrl: `https://${name}.example/`, userId: user.body.id });
-  if (link.status !== 201) throw new Error(`could not create a link: ${JSON.stringify(link.body)}`);
-  return { accountId, manageKey, readKey, linkId: link.body.id as string, userId: user.body.id as string };
-}
-
 function buildApp(store: Store, counterViews: CounterViews): App {
   const clock = createSystemClock();
   const logger = createSilentLogger();
@@ -78,8 +62,8 @@ export async function startCountingWorld(): Promise<CountingWorld & { dir: TempD
   await store.migrate();
   const counterViews = createCounterViews({ store, clock, logger }, { job: countersJobName });
   const app = buildApp(store, counterViews);
-  const alpha = await tenant(app, 'alpha', 'Asia/Kathmandu');
-  const beta = await tenant(app, 'beta', 'America/New_York');
+  const alpha = await createTenant(app, operatorToken, 'alpha', 'Asia/Kathmandu');
+  const beta = await createTenant(app, operatorToken, 'beta', 'America/New_York');
   const log = createMemoryLog(partitions, clock);
   const commits: { update: CommittedUpdate; atMs: number }[] = [];
   const waiters: (() => void)[] = [];
