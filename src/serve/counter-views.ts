@@ -14,7 +14,7 @@ import {
   type VisitorSlice,
 } from '../jobs/counters/index.js';
 import type { Store, StreamViewChange, ViewRow } from '../store/index.js';
-import { noWatermarkMs, type CommittedUpdate } from '../stream/index.js';
+import type { CommittedUpdate } from '../stream/index.js';
 
 /** A link's rows over every partition. */
 export interface LinkCounterRows {
@@ -178,8 +178,9 @@ export function createCounterViews(deps: { store: Store; clock: Clock; logger: L
       const values = [...known.values()];
       const lowest = Math.min(...values.map((position) => position.watermarkMs));
       // A partition that has seen nothing yet (and is not idle long enough to move on the clock)
-      // has no watermark: then nothing is known complete.
-      return { watermarkMs: lowest <= noWatermarkMs || lowest < 0 ? null : lowest, committedAtMs: Math.max(...values.map((position) => position.committedAtMs)), partitions: known.size };
+      // has no watermark (the engine reports noWatermarkMs, far before 1970): then nothing is known
+      // complete.
+      return { watermarkMs: lowest < 0 ? null : lowest, committedAtMs: Math.max(...values.map((position) => position.committedAtMs)), partitions: known.size };
     },
     subscribe(linkId, listener) {
       let set = listeners.get(linkId);
