@@ -16,7 +16,7 @@ export interface ChildServer<T> {
 }
 
 /** utime + stime of a process from /proc/<pid>/stat, in ms; NaN where there is no /proc. */
-function processCpuMs(pid: number | undefined): number {
+export function processCpuMs(pid: number | undefined): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces; fields after its closing parenthesis are fixed.

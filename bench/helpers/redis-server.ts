@@ -2,11 +2,12 @@
 // speed-layer benchmark's side-by-side figures. Each server is stopped by its own pid; one left
 // running when this process exits is killed, so a benchmark never leaves one behind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../test/helpers/nats-server.js';
+import { processCpuMs } from './child-server.js';
 
 export interface RedisServer {
   host: string;
@@ -27,28 +28,6 @@ function findBinary(): string {
   const found = [...onPath, ...binaryCandidates].find((candidate) => existsSync(candidate));
   if (!found) throw new Error('redis-server is not installed; the Redis figures need it (`sudo apt-get install redis-server`)');
   return found;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-function processCpuMs(pid: number): number {
-  try {
-    // Read synchronously on purpose: called around a measurement, never on a hot path.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) / 100) * 1000;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
