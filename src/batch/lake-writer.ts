@@ -7,7 +7,7 @@ import { assert, limits } from '../core/index.js';
 import { LakeError } from './errors.js';
 import { sharedSlotCount, sharedSlots, type LakeWriterThreadData, type WriteRequest, type WriterReply } from './lake-writer-protocol.js';
 import type { WrittenParquetFile } from './parquet-writer.js';
-import { siblingModule, startModuleThread } from './start-thread.js';
+import { siblingModule, startModuleThread } from '../core/start-thread.js';
 
 export interface LakeWriterOptions {
   /** DuckDB's scratch folder. */

@@ -2,11 +2,9 @@
 // so they are spread over lanes; a lane is the run's own thread or a worker thread that receives
 // batches (transferred, not copied) and returns the flagged clicks at the end. At most
 // `inFlightMax` batches wait per worker, so memory stays bounded whatever the hour's size.
-import { createRequire } from 'node:module';
-import { extname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { InternalError } from '../../core/index.js';
+import { siblingModule, startModuleThread } from '../../core/start-thread.js';
 import type { FraudRuleOptions } from '../fraud/index.js';
 import { batchBuffers, FlagList, PartitionRules, type ClickBatchArrays } from './fraud-batch.js';
 import type { FraudWorkerReply, FraudWorkerRequest } from './fraud-worker.js';
@@ -34,12 +32,7 @@ function localLane(options: FraudRuleOptions): FraudLane {
 
 /** A worker thread on `fraud-worker`, compiled or (tests, tsx) from source through tsx's loader. */
 function startWorker(options: FraudRuleOptions): Worker {
-  const module = new URL(`./fraud-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-  const workerData = { options };
-  if (!module.pathname.endsWith('.ts')) return new Worker(module, { workerData });
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => tsx.tsImport(${JSON.stringify(module.href)}, ${JSON.stringify(module.href)}))`;
-  return new Worker(boot, { eval: true, workerData });
+  return startModuleThread(siblingModule(import.meta.url, 'fraud-worker'), { options }, []);
 }
 
 function workerLane(options: FraudRuleOptions): FraudLane {
