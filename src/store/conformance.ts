@@ -605,6 +605,25 @@ function describeStreamCheckpoints(storeCase: CaseRegistrar): void {
       expect(loaded.checkpointId).toBe(2);
     });
 
+    storeCase('loads the job\'s rows of the views asked for, in the partitions asked for, beside its state', async ({ open }) => {
+      const store = await open();
+      await store.streamCheckpoints.commit('counts', {
+        ...emptyCheckpoint(1),
+        positions: [0, 1, 2].map((partition) => ({ partition, nextOffset: 1, watermarkMs: 0, expectedNextOffset: null })),
+        views: [
+          { view: 'v', partition: 0, key: 'a', value: bytes('a0') },
+          { view: 'v', partition: 2, key: 'a', value: bytes('a2') },
+          { view: 'v', partition: 1, key: 'b', value: bytes('b1') },
+          { view: 'w', partition: 0, key: 'c', value: bytes('c0') },
+        ],
+      });
+      await store.streamCheckpoints.commit('other', { ...emptyCheckpoint(1), positions: [{ partition: 0, nextOffset: 1, watermarkMs: 0, expectedNextOffset: null }], views: [{ view: 'x', partition: 0, key: 'z', value: bytes('z0') }] });
+      const loaded = await store.streamCheckpoints.load('counts', [0, 1], ['v', 'x']);
+      const summary = (loaded.views ?? []).map((row) => `${row.view}/${row.partition}/${row.key}=${Buffer.from(row.value).toString()}`).sort();
+      expect(summary).toEqual(['v/0/a=a0', 'v/1/b=b1']);
+      expect((await store.streamCheckpoints.load('counts', [0])).views).toBeUndefined();
+    });
+
     storeCase('refuses a checkpoint that expects another offset (fencing) and keeps nothing of it', async ({ open }) => {
       const store = await open();
       await store.streamCheckpoints.commit('counts', {

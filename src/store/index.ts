@@ -49,6 +49,7 @@ export type {
   StreamCheckpoint,
   StreamCommitReport,
   RestoredStreamCheckpoint,
+  StreamViewRow,
   StreamCheckpointRepository,
   ViewRow,
   ViewRepository,

@@ -312,11 +312,27 @@ export interface RestoredStreamCheckpoint {
   positions: StreamPartitionPosition[];
   /** Every state entry of the requested partitions. */
   state: StreamStateRow[];
+  /**
+   * The job's rows of the views asked for (`load`'s `views`), in the requested partitions: a
+   * state stored as its view (`storedInView`) is restored from them. Absent when none were asked.
+   */
+  views?: StreamViewRow[];
+}
+
+/** A view row a job wrote, as read back at a restore. */
+export interface StreamViewRow {
+  view: string;
+  partition: number;
+  key: string;
+  value: Uint8Array;
 }
 
 export interface StreamCheckpointRepository {
-  /** The stored positions and state of `partitions` of `job`. */
-  load(job: string, partitions: readonly number[]): Promise<RestoredStreamCheckpoint>;
+  /**
+   * The stored positions and state of `partitions` of `job`, and its rows of `views` in them (read
+   * in the same transaction as the rest).
+   */
+  load(job: string, partitions: readonly number[], views?: readonly string[]): Promise<RestoredStreamCheckpoint>;
   /**
    * Commits a checkpoint atomically: all of it or nothing. Rejects with a `conflict` StoreError
    * when a partition's stored offset is not the one the checkpoint expects.
@@ -324,6 +340,11 @@ export interface StreamCheckpointRepository {
   commit(job: string, checkpoint: StreamCheckpoint): Promise<StreamCommitReport>;
   /** The job's committed positions, ordered by partition (completeness and lag monitoring). */
   positions(job: string): Promise<StreamPartitionPosition[]>;
+  /**
+   * True when `commit` runs off the caller's thread (a commit thread): a job whose commits may
+   * overlap its processing then keeps processing while one runs. Absent: commits block the caller.
+   */
+  readonly commitsInBackground?: boolean;
 }
 
 /** One partition's part of a view row: the serving layer merges a key's rows across partitions. */

@@ -4,7 +4,7 @@
 import type { RestoredStreamCheckpoint } from '../store/index.js';
 import type { JobShared, OperatorRuntime } from './operator-runtime.js';
 import type { StateTable } from './state-table.js';
-import type { BatchColumns } from './types.js';
+import { noWatermarkMs, type BatchColumns } from './types.js';
 
 export interface RestoredPositions {
   offsets: Map<number, number>;
@@ -20,6 +20,16 @@ function restoreState<B extends BatchColumns>(shared: JobShared, runtimes: reado
     const table = tables.get(row.state);
     if (table === undefined) orphans.set(row.state, (orphans.get(row.state) ?? 0) + 1);
     else table.restore(row);
+  }
+  // States stored as views: their entries are the view rows, touched at the partition's restored
+  // watermark (a view row carries no touch time; a time-to-live counts from the restore).
+  const byView = new Map<string, StateTable<unknown>>();
+  for (const table of tables.values()) if (table.storedInView !== undefined) byView.set(table.storedInView, table);
+  if (byView.size > 0) {
+    const watermarks = new Map(restored.positions.map((position) => [position.partition, position.watermarkMs]));
+    for (const row of restored.views ?? []) {
+      byView.get(row.view)?.restoreFromView(row.partition, row.key, row.value, watermarks.get(row.partition) ?? noWatermarkMs);
+    }
   }
   for (const table of tables.values()) table.finishRestore();
   for (const runtime of runtimes) runtime.timers.finishRestore();

@@ -70,7 +70,8 @@ function openHarness(shared: HarnessShared): OperatorHarness {
     lateRowsPerCheckpointMax: options.lateRowsPerCheckpointMax,
     liveMessagesPerBatchMax: limits.streamLiveMessagesPerBatchMax,
   });
-  engine.start(store.loadSync(definition.name, options.partitions), []);
+  const views = engine.declare();
+  engine.start(store.loadSync(definition.name, options.partitions, views), []);
 
   const feed = (partition: number): void => {
     const log = logs.get(partition) ?? [];

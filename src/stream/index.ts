@@ -31,8 +31,11 @@ export type {
   StreamMetrics,
   CommittedUpdate,
 } from './types.js';
+export type { ViewStoredCodec } from './state-table.js';
 export { noWatermarkMs } from './types.js';
 export { StreamError } from './errors.js';
+export { startCommitThread } from './commit-thread.js';
+export type { ThreadedCheckpoints, CommitThreadData } from './commit-thread.js';
 export type { StreamErrorCode, StreamErrorContext } from './errors.js';
 export { deliver } from './messages.js';
 export { createBatchColumns } from './batch-columns.js';

@@ -6,6 +6,7 @@ import { createBatchColumns } from './batch-columns.js';
 import { float64Codec, jsonCodec } from './codecs.js';
 import { StreamError } from './errors.js';
 import { createOperatorHarness, type OperatorHarness } from './harness.js';
+import type { ViewStoredCodec } from './state-table.js';
 import { encodeKeyedRecord, keyedRecordDecoder, type KeyedBatch } from './keyed-records.js';
 import type { BatchColumns, BatchDecoder, JobDefinition, KeyedState, Operator, ViewWriter } from './types.js';
 import { createWindowAggregateOperator } from './window-aggregate-operator.js';
@@ -98,6 +99,55 @@ describe('job engine', () => {
     expect(second.views.map((change) => `${change.view}/${change.key}`)).toEqual(['totals/b', 'minutes/b@0']);
     expect(second.positions[0]).toMatchObject({ nextOffset: 3, expectedNextOffset: 2 });
     expect(harness.engine.hasChanges()).toBe(false);
+  });
+
+  it('a state stored as its view writes no state rows and is restored from the view rows', () => {
+    const viewCodec = float64Codec();
+    const stored: ViewStoredCodec<number> = { ...viewCodec, storedInView: 'sums' };
+    const sums = (): JobDefinition => ({
+      name: 'sums',
+      decoder: keyedRecordDecoder(),
+      operators: [
+        ((): Operator<KeyedBatch> => {
+          let state: KeyedState<number> | undefined;
+          let view: ViewWriter<number> | undefined;
+          return {
+            name: 'sums',
+            onStart(context) {
+              state = context.keyedState('sums', { codec: stored });
+              view = context.view('sums', viewCodec);
+            },
+            processBatch(batch) {
+              const partition = state!.partition(batch.partition);
+              for (let row = 0; row < batch.length; row++) partition.set(batch.keys[row]!, (partition.get(batch.keys[row]!) ?? 0) + batch.amounts[row]!);
+            },
+            onCheckpoint() {
+              state!.forEachUpdated((partition, key, value) => view!.put(partition, key, value));
+            },
+          };
+        })(),
+      ],
+    });
+    const sumsOf = (harness: OperatorHarness) => harness.store.viewRows('sums').map((row) => `${row.partition}:${row.key}=${viewCodec.decode(row.value)}`);
+    const straight = createOperatorHarness(sums, { partitions: [0, 1], outOfOrdernessMs: 0 });
+    for (let index = 0; index < 4; index++) straight.process(index % 2, batchOf(index));
+    straight.snapshot();
+
+    let crashing = createOperatorHarness(sums, { partitions: [0, 1], outOfOrdernessMs: 0 });
+    crashing.process(0, batchOf(0));
+    crashing.process(1, batchOf(1));
+    const first = crashing.snapshot();
+    expect(first.stateUpserts).toEqual([]);
+    expect(first.views.length).toBeGreaterThan(0);
+    expect(crashing.engine.pendingRows()).toBe(0);
+    crashing.process(0, batchOf(2));
+    // The changed keys are rows the next barrier will write.
+    expect(crashing.engine.pendingRows()).toBeGreaterThan(0);
+    crashing = crashing.restore();
+    crashing.replay();
+    crashing.process(1, batchOf(3));
+    crashing.snapshot();
+    expect(sumsOf(crashing)).toEqual(sumsOf(straight));
   });
 
   it('ledgers a record the decoder refuses and processes the rest of its batch', () => {

@@ -34,8 +34,16 @@ export interface JobEngineDeps {
 
 export interface JobEngine {
   readonly job: string;
+  /** The job's `commitsOverlap`: batches may be processed while a checkpoint commits. */
+  readonly commitsOverlap: boolean;
   readonly partitions: readonly number[];
-  /** Declares every operator's state, then restores the checkpoint; partitions never committed start at `startOffsets[partition]`. */
+  /**
+   * Declares every operator's state (each operator's onStart); returns the views a restore must
+   * read, those states stored as views (`ViewStoredCodec`) are kept in. `start` declares when this
+   * was not called.
+   */
+  declare(): readonly string[];
+  /** Restores the checkpoint (declaring first if need be); partitions never committed start at `startOffsets[partition]`. */
   start(restored: RestoredStreamCheckpoint, startOffsets: readonly number[]): void;
   nextOffset(partition: number): number;
   /** One read's records, and the offset to read from next. */
@@ -64,6 +72,7 @@ const decoderName = 'decoder';
 
 class JobEngineImpl<B extends BatchColumns> implements JobEngine {
   readonly job: string;
+  readonly commitsOverlap: boolean;
   readonly partitions: readonly number[];
   private readonly shared: JobShared;
   private readonly runtimes: OperatorRuntime<B>[];
@@ -75,6 +84,7 @@ class JobEngineImpl<B extends BatchColumns> implements JobEngine {
   private readonly committedWatermarks = new Map<number, number>();
   private checkpointId = 0;
   private started = false;
+  private declared = false;
   private readonly counters = { events: 0, batches: 0, checkpoints: 0, startedAtMs: 0, lastCommitAtMs: 0 };
   private lastCheckpoint: CheckpointMetrics | null = null;
 
@@ -84,6 +94,7 @@ class JobEngineImpl<B extends BatchColumns> implements JobEngine {
     private readonly options: JobEngineOptions,
   ) {
     this.job = definition.name;
+    this.commitsOverlap = definition.commitsOverlap === true;
     this.partitions = [...options.partitions].sort((a, b) => a - b);
     const time = { watermarkMs: noWatermarkMs };
     this.shared = {
@@ -110,10 +121,19 @@ class JobEngineImpl<B extends BatchColumns> implements JobEngine {
     this.decoderLedger = this.shared.late.forOperator(decoderName);
   }
 
+  declare(): readonly string[] {
+    assert(!this.declared, `job ${this.job} declared twice`);
+    this.declared = true;
+    for (const runtime of this.runtimes) runtime.start();
+    const views = new Set<string>();
+    for (const runtime of this.runtimes) for (const table of runtime.tables.values()) if (table.storedInView !== undefined) views.add(table.storedInView);
+    return [...views];
+  }
+
   start(restored: RestoredStreamCheckpoint, startOffsets: readonly number[]): void {
     assert(!this.started, `job ${this.job} started twice`);
     this.started = true;
-    for (const runtime of this.runtimes) runtime.start();
+    if (!this.declared) this.declare();
     restoreEngineState(this.shared, this.runtimes, restored, startOffsets, {
       offsets: this.offsets,
       committedOffsets: this.committedOffsets,

@@ -18,7 +18,7 @@ export interface MemoryCheckpointStore {
   /** The StreamCheckpointRepository contract, for the runner. */
   readonly repository: StreamCheckpointRepository;
   commitSync(job: string, checkpoint: StreamCheckpoint): StreamCommitReport;
-  loadSync(job: string, partitions: readonly number[]): RestoredStreamCheckpoint;
+  loadSync(job: string, partitions: readonly number[], views?: readonly string[]): RestoredStreamCheckpoint;
   /** Rows of `view`, ordered by key then partition. */
   viewRows(view: string): ViewRow[];
   /** Ledger rows, oldest first. */
@@ -91,11 +91,16 @@ function commit(tables: Tables, job: string, checkpoint: StreamCheckpoint, nowMs
   return { checkpointId: checkpoint.checkpointId, rows, bytes, committedAtMs: nowMs };
 }
 
-function load(tables: Tables, job: string, partitions: readonly number[]): RestoredStreamCheckpoint {
+function load(tables: Tables, job: string, partitions: readonly number[], views: readonly string[] = []): RestoredStreamCheckpoint {
   const positions = partitions.map((partition) => tables.positions.get(joinKey(job, partition))).filter((position) => position !== undefined);
   const wanted = new Set(partitions);
   const state = [...tables.state.entries()].filter(([key, row]) => key.startsWith(job + separator) && wanted.has(row.partition)).map(([, row]) => row);
-  return { checkpointId: positions.reduce((highest, position) => Math.max(highest, position.checkpointId), 0), positions, state };
+  const checkpointId = positions.reduce((highest, position) => Math.max(highest, position.checkpointId), 0);
+  if (views.length === 0) return { checkpointId, positions, state };
+  const viewRows = [...tables.views.values()]
+    .filter((row) => row.job === job && views.includes(row.view) && wanted.has(row.partition))
+    .map(({ view, partition, key, value }) => ({ view, partition, key, value }));
+  return { checkpointId, positions, state, views: viewRows };
 }
 
 function byKeyThenPartition(a: ViewRow, b: ViewRow): number {
@@ -109,12 +114,12 @@ export function createMemoryCheckpointStore(clock: Clock, lateEventsMax: number 
     [...tables.positions.entries()].filter(([key]) => key.startsWith(job + separator)).map(([, position]) => position).sort((a, b) => a.partition - b.partition);
   return {
     repository: {
-      load: async (job, partitions) => load(tables, job, partitions),
+      load: async (job, partitions, views) => load(tables, job, partitions, views),
       commit: async (job, checkpoint) => commit(tables, job, checkpoint, clock.nowMs()),
       positions: async (job) => positionsOf(job),
     },
     commitSync: (job, checkpoint) => commit(tables, job, checkpoint, clock.nowMs()),
-    loadSync: (job, partitions) => load(tables, job, partitions),
+    loadSync: (job, partitions, views) => load(tables, job, partitions, views),
     viewRows: (view) => [...tables.views.values()].filter((row) => row.view === view).sort(byKeyThenPartition),
     lateEvents: () => [...tables.late],
     lateCounts(job) {

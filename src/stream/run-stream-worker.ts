@@ -53,6 +53,9 @@ interface RunState {
   stopping: boolean;
   lastCheckpointMs: number;
   readFailures: Map<number, number>;
+  /** The commit running beside processing (jobs with `commitsOverlap`), settled into `commitFailure` on error. */
+  inFlight: Promise<void> | undefined;
+  commitFailure: unknown;
 }
 
 async function commitCheckpoint(state: RunState): Promise<void> {
@@ -72,7 +75,8 @@ async function commitCheckpoint(state: RunState): Promise<void> {
   });
   const endMs = clock.monotonicMs();
   engine.committed(checkpoint, report, { durationMs: endMs - beganMs, commitMs: endMs - commitBeganMs });
-  state.lastCheckpointMs = endMs;
+  // Overlapped, checkpoints begin every interval (a commit does not push the next one back).
+  if (!overlaps(state)) state.lastCheckpointMs = endMs;
   if (endMs - beganMs > options.checkpointIntervalMs) {
     state.logger.warn({ checkpointId: checkpoint.checkpointId, durationMs: endMs - beganMs, rows: report.rows }, 'a checkpoint took longer than the checkpoint interval');
   }
@@ -125,22 +129,59 @@ function waitBudgetMs(state: RunState): number {
   return Math.max(0, Math.min(budgetMs, state.options.readWaitMs));
 }
 
+/** Whether commits run beside processing: the job allows it and the repository commits off this thread. */
+function overlaps(state: RunState): boolean {
+  return state.engine.commitsOverlap && state.deps.checkpoints.commitsInBackground === true;
+}
+
+/** Waits for the commit running beside processing, if any; throws what it failed with. */
+async function settleInFlight(state: RunState): Promise<void> {
+  if (state.inFlight !== undefined) await state.inFlight;
+  if (state.commitFailure !== undefined) throw state.commitFailure;
+}
+
+/**
+ * Takes a checkpoint. For a job whose commits overlap processing, the commit is left running
+ * (off this thread when the repository commits on its own thread) and reading goes on; the next
+ * barrier waits for it, so commits stay in order and each expects the offsets the last one stored.
+ */
+async function checkpoint(state: RunState): Promise<void> {
+  await settleInFlight(state);
+  if (!overlaps(state)) {
+    await commitCheckpoint(state);
+    return;
+  }
+  state.inFlight = commitCheckpoint(state).then(
+    () => {
+      state.inFlight = undefined;
+    },
+    (error: unknown) => {
+      state.inFlight = undefined;
+      state.commitFailure = error;
+      state.reader.wake();
+    },
+  );
+}
+
 async function runLoop(state: RunState): Promise<void> {
   const { engine, reader } = state;
   for (const partition of engine.partitions) reader.request(partition, engine.nextOffset(partition));
   while (!state.stopping) {
     const result = await reader.next(waitBudgetMs(state));
+    if (state.commitFailure !== undefined) throw state.commitFailure;
     if (result !== undefined) handleRead(state, result);
     engine.tick();
-    if (checkpointDue(state)) await commitCheckpoint(state);
+    if (checkpointDue(state)) await checkpoint(state);
   }
+  await settleInFlight(state);
   await commitCheckpoint(state);
   engine.end();
 }
 
 async function start(state: RunState): Promise<void> {
   const { deps, engine } = state;
-  const restored = await retry(() => deps.checkpoints.load(engine.job, engine.partitions), deps.clock, storeRetryPolicy);
+  const views = engine.declare();
+  const restored = await retry(() => deps.checkpoints.load(engine.job, engine.partitions, views), deps.clock, storeRetryPolicy);
   const startOffsets = await deps.log.startOffsets();
   engine.start(restored, startOffsets);
   state.lastCheckpointMs = deps.clock.monotonicMs();
@@ -165,7 +206,7 @@ export function runStreamWorker(deps: StreamWorkerDeps, input: RunStreamWorkerOp
     liveMessagesPerBatchMax: options.liveMessagesPerBatchMax,
   });
   const reader = createPartitionReader(deps.log, deps.clock, options);
-  const state: RunState = { deps, options, engine, reader, logger, stopping: false, lastCheckpointMs: 0, readFailures: new Map() };
+  const state: RunState = { deps, options, engine, reader, logger, stopping: false, lastCheckpointMs: 0, readFailures: new Map(), inFlight: undefined, commitFailure: undefined };
   let isStarted = false;
   const started = start(state).then(() => {
     isStarted = true;

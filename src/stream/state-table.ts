@@ -41,6 +41,23 @@ function isChangelogCodec<V>(codec: StateCodec<V>): codec is ChangelogCodec<V> {
   return (codec as Partial<ChangelogCodec<V>>).changelog === true;
 }
 
+/**
+ * A codec whose table is stored as its operator's view `storedInView` and nowhere else: the
+ * operator puts every key it changes into that view at each checkpoint, with these same bytes,
+ * and deletes the view row when it removes the key. The table then writes nothing of its own
+ * (its checkpoint would repeat the view's rows byte for byte), and a restore reads the view's rows
+ * back as its entries. A key the table drops without the operator deleting its row (time-to-live,
+ * eviction) comes back at the next restore, touched at the restored watermark.
+ */
+export interface ViewStoredCodec<V> extends StateCodec<V> {
+  readonly storedInView: string;
+}
+
+export function storedInViewOf<V>(codec: StateCodec<V>): string | undefined {
+  const view = (codec as Partial<ViewStoredCodec<V>>).storedInView;
+  return typeof view === 'string' ? view : undefined;
+}
+
 export interface StateTableOptions<V> {
   job: string;
   operator: string;
@@ -77,6 +94,10 @@ export interface StateTable<V> {
   forEachChanged(callback: (entry: StateEntry<V>) => void): void;
   /** Every entry, least recently updated first. */
   forEach(callback: (entry: StateEntry<V>) => void): void;
+  /** The view this table is stored as (`ViewStoredCodec`), if it is. */
+  readonly storedInView: string | undefined;
+  /** Restores one entry of a view-stored table from its view row. */
+  restoreFromView(partition: number, key: string, value: Uint8Array, touchedMs: number): void;
   /** Rows changed and deleted since the last checkpoint. */
   pendingRows(): number;
   /** Appends those rows (values encoded now) and starts afresh. */
@@ -91,6 +112,7 @@ type Entries<V> = Map<string, StateEntry<V>>;
 class StateTableImpl<V> implements StateTable<V> {
   readonly name: string;
   readonly keysMax: number;
+  readonly storedInView: string | undefined;
   readonly counters = { evictions: 0, expirations: 0 };
   private readonly partitions = new Map<number, Map<number, Entries<V>>>();
   private oldest: StateEntry<V> | null = null;
@@ -111,6 +133,8 @@ class StateTableImpl<V> implements StateTable<V> {
     this.keysMax = options.keysMax;
     assert(Number.isInteger(this.keysMax) && this.keysMax >= 1, () => `${this.name}: keysMax must be a positive integer, got ${this.keysMax}`);
     if (isChangelogCodec(options.codec)) this.changelog = new Map();
+    this.storedInView = storedInViewOf(options.codec);
+    assert(this.changelog === undefined || this.storedInView === undefined, () => `${this.name}: a state is stored as a changelog or as a view, not both`);
   }
 
   size(): number {
@@ -200,11 +224,18 @@ class StateTableImpl<V> implements StateTable<V> {
   }
 
   pendingRows(): number {
+    // For a view-stored table these are the view rows its operator will put at the barrier.
     return this.changed.length + this.deletions.length;
   }
 
   collect(upserts: StreamStateRow[], deletions: StreamStateDeletion[]): void {
     if (this.changelog !== undefined) return this.collectChangelog(upserts, deletions);
+    if (this.storedInView !== undefined) {
+      for (const entry of this.changed) entry.dirty = false;
+      this.changed = [];
+      this.deletions = [];
+      return;
+    }
     for (const deletion of this.deletions) deletions.push(deletion);
     for (const entry of this.changed) {
       entry.dirty = false;
@@ -225,6 +256,11 @@ class StateTableImpl<V> implements StateTable<V> {
       return;
     }
     this.restoreEntry(row.partition, row.namespace, row.key, row.value, row.touchedMs);
+  }
+
+  restoreFromView(partition: number, key: string, value: Uint8Array, touchedMs: number): void {
+    assert(this.storedInView !== undefined, () => `${this.name} is not stored as a view`);
+    this.restoreEntry(partition, 0, key, value, touchedMs);
   }
 
   private restoreEntry(partition: number, namespace: number, key: string, bytes: Uint8Array, touchedMs: number): void {

@@ -237,6 +237,13 @@ export interface JobDefinition<B extends BatchColumns = BatchColumns> {
   readonly name: string;
   readonly decoder: BatchDecoder<B>;
   readonly operators: readonly Operator<B>[];
+  /**
+   * True when batches may be processed while the last checkpoint commits (default false): the
+   * operators' `onCommit` concerns only what that checkpoint wrote, never what came after its
+   * barrier. With a repository that commits on its own thread (`startCommitThread`), the commit
+   * then costs the job's thread next to nothing.
+   */
+  readonly commitsOverlap?: boolean;
 }
 
 /** Jobs by name, built fresh per worker (a restart builds new operators). */

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { ClickflowError, createLogger, createSystemClock, errorMessage, type Logger } from '../core/index.js';
 import { createSegmentedLog, type EventLog } from '../log/index.js';
 import { createSqliteStore, type Store } from '../store/index.js';
+import { startCommitThread, type ThreadedCheckpoints } from './commit-thread.js';
 import { buildJob, loadJobRegistry } from './job-registry.js';
 import { runStreamWorker, type StreamWorker } from './run-stream-worker.js';
 import { isParentMessage, workerConfigVariable, type StreamWorkerConfig, type WorkerLogConfig, type WorkerToParent } from './worker-protocol.js';
@@ -62,10 +63,12 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel ?? 'info' }).child({ pid: process.pid });
   const job = buildJob(await loadJobRegistry(config.registryModule), config.job);
   const { log, store } = await openBackends(config, logger);
+  // A job whose commits may overlap its processing commits on a thread of its own.
+  const threaded: ThreadedCheckpoints | undefined = job.commitsOverlap === true ? await startCommitThread(store.streamCheckpoints, { storePath: config.storePath }) : undefined;
   const worker: StreamWorker = runStreamWorker(
     {
       log,
-      checkpoints: store.streamCheckpoints,
+      checkpoints: threaded ?? store.streamCheckpoints,
       clock: createSystemClock(),
       logger,
       job,
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
   try {
     await worker.done;
   } finally {
+    await threaded?.close().catch(() => undefined);
     await log.close().catch(() => undefined);
     await store.close().catch(() => undefined);
   }

@@ -44,8 +44,6 @@ export interface LinkCounters {
   current: VisitorSlice | undefined;
   /** Runtime only. The link's id, once the operator has used it ('' when decoded from a row). */
   linkId: string;
-  /** Runtime only. The bytes the view was given at this checkpoint, reused for the state row. */
-  encoded: Uint8Array | null;
 }
 
 /** One link's distinct visitors in one clock hour, in one partition: a sketch with its hour. */
@@ -57,7 +55,6 @@ export interface VisitorSlice extends HllSketch {
   dirty: boolean;
   /** False once removed from its state (out of the window). */
   live: boolean;
-  encoded: Uint8Array | null;
 }
 
 export function createLinkCounters(): LinkCounters {
@@ -69,13 +66,12 @@ export function createLinkCounters(): LinkCounters {
     slices: new Array<VisitorSlice | undefined>(visitorHoursKept).fill(undefined),
     current: undefined,
     linkId: '',
-    encoded: null,
   };
 }
 
 export function createVisitorSlice(hour: number, key: string): VisitorSlice {
   const { sparse, sparseCount, dense } = createHll();
-  return { sparse, sparseCount, dense, hour, key, dirty: false, live: true, encoded: null };
+  return { sparse, sparseCount, dense, hour, key, dirty: false, live: true };
 }
 
 /** Where `LinkCounters.numbers` keeps the earliest and the latest event time counted, and the open buckets. */
@@ -254,6 +250,6 @@ export function decodeVisitorSlice(bytes: Uint8Array): VisitorSlice {
   const end = { offset: 0 };
   const { sparse, sparseCount, dense } = hllDecodeFrom(bytes, reader.offset, end);
   if (end.offset !== bytes.length) throw new RangeError(`${bytes.length - end.offset} bytes follow a visitor row`);
-  return { sparse, sparseCount, dense, hour, key: '', dirty: false, live: true, encoded: null };
+  return { sparse, sparseCount, dense, hour, key: '', dirty: false, live: true };
 }
 

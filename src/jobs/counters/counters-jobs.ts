@@ -11,7 +11,7 @@ export const countersJobName = 'counters';
 export const speedJobName = 'speed';
 
 export function countersJob(options: CountersOperatorOptionsInput = {}): JobDefinition<ClickBatch> {
-  return { name: countersJobName, decoder: clickHeaderDecoder(), operators: [createCountersOperator(options)] };
+  return { name: countersJobName, decoder: clickHeaderDecoder(), operators: [createCountersOperator(options)], commitsOverlap: true };
 }
 
 export interface SpeedJobParts {
@@ -26,7 +26,8 @@ export interface SpeedJobParts {
 /** The speed layer's job: decode once, fraud flags each click, counters read the flags. */
 export function speedJob(parts: SpeedJobParts = {}): JobDefinition<ClickBatch> {
   const counters = createCountersOperator(parts.counters);
-  return { name: speedJobName, decoder: clickHeaderDecoder(), operators: parts.fraud === undefined ? [counters] : [parts.fraud, counters] };
+  // Neither operator has an `onCommit`: commits may overlap processing.
+  return { name: speedJobName, decoder: clickHeaderDecoder(), operators: parts.fraud === undefined ? [counters] : [parts.fraud, counters], commitsOverlap: true };
 }
 
 /** Both jobs with default options, as a worker process builds them by name. */

@@ -6,11 +6,13 @@
 // It runs after the fraud operator on the same batch when there is one: a click whose
 // `flags[row]` is not 0 counts as suspicious (before bot), a bot click (`bots[row]`) as bot, any
 // other as human. At a checkpoint, the links and slices changed since the last one are written as
-// full-value view rows, in the same commit as the state and offsets (exactly once). The hot loop
+// full-value view rows, in the same commit as the offsets (exactly once). The view rows are the
+// states' checkpoint too (`storedInView`): a restore reads the links and slices back from them, so
+// each changed value is encoded and written once per checkpoint, not twice. The hot loop
 // allocates nothing: a link's value is made once and mutated in place, and a changed value is
 // marked in its state once per checkpoint interval, not once per click.
 import { limits } from '../../core/index.js';
-import type { ClickBatch, KeyedState, Operator, PartitionState, StateCodec, ViewWriter } from '../../stream/index.js';
+import type { ClickBatch, KeyedState, Operator, PartitionState, StateCodec, ViewStoredCodec, ViewWriter } from '../../stream/index.js';
 import { hllAdd } from '../sketch/index.js';
 import { botKind, humanKind, suspiciousKind } from './bucket-series.js';
 import {
@@ -33,42 +35,11 @@ import { parseCountersOperatorOptions, type CountersOperatorOptionsInput } from 
 
 export const countersOperatorName = 'counters';
 
-// The view codec encodes a changed value once at the checkpoint's barrier and keeps the bytes on
-// the value; the state codec, which the engine calls right after in the same barrier, reuses them.
-const linkViewCodec: StateCodec<LinkCounters> = {
-  encode(counters) {
-    counters.encoded = encodeLinkCounters(counters);
-    return counters.encoded;
-  },
-  decode: decodeLinkCounters,
-};
-// The states are stored as the engine's changelog (large rows per checkpoint, not a row per key):
-// the view already holds a row per link and slice for the serving side.
-const linkStateCodec: StateCodec<LinkCounters> & { readonly changelog: true } = {
-  changelog: true,
-  encode(counters) {
-    const bytes = counters.encoded ?? encodeLinkCounters(counters);
-    counters.encoded = null;
-    return bytes;
-  },
-  decode: decodeLinkCounters,
-};
-const sliceViewCodec: StateCodec<VisitorSlice> = {
-  encode(slice) {
-    slice.encoded = encodeVisitorSlice(slice);
-    return slice.encoded;
-  },
-  decode: decodeVisitorSlice,
-};
-const sliceStateCodec: StateCodec<VisitorSlice> & { readonly changelog: true } = {
-  changelog: true,
-  encode(slice) {
-    const bytes = slice.encoded ?? encodeVisitorSlice(slice);
-    slice.encoded = null;
-    return bytes;
-  },
-  decode: decodeVisitorSlice,
-};
+// One layout is both the view row and the state value, so the states are stored as the views.
+const linkViewCodec: StateCodec<LinkCounters> = { encode: encodeLinkCounters, decode: decodeLinkCounters };
+const linkStateCodec: ViewStoredCodec<LinkCounters> = { ...linkViewCodec, storedInView: counterViewNames.links };
+const sliceViewCodec: StateCodec<VisitorSlice> = { encode: encodeVisitorSlice, decode: decodeVisitorSlice };
+const sliceStateCodec: ViewStoredCodec<VisitorSlice> = { ...sliceViewCodec, storedInView: counterViewNames.visitors };
 
 interface Declared {
   links: KeyedState<LinkCounters>;

@@ -12,6 +12,7 @@ import type {
   StreamCommitReport,
   StreamPartitionPosition,
   StreamStateRow,
+  StreamViewRow,
 } from '../types.js';
 import { prepareLazily, type SqliteContext, type SqliteStatement } from './database.js';
 
@@ -49,6 +50,7 @@ const sql = {
   upsertView: `INSERT INTO stream_views (view, key, partition, job, value, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (view, key, partition) DO UPDATE SET job = excluded.job, value = excluded.value, updated_at_ms = excluded.updated_at_ms`,
   deleteView: 'DELETE FROM stream_views WHERE view = ? AND key = ? AND partition = ?',
+  loadView: 'SELECT key, partition, value FROM stream_views WHERE view = ? AND job = ?',
   insertLate: `INSERT INTO stream_late_events (job, operator, partition, "offset", event_time_ms, watermark_ms, reason, key, recorded_at_ms)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   lastLateId: 'SELECT max(id) FROM stream_late_events',
@@ -120,7 +122,18 @@ function writePositions(statements: Statements, job: string, checkpoint: StreamC
   }
 }
 
-function loadCheckpoint(statements: Statements, job: string, partitions: readonly number[]): RestoredStreamCheckpoint {
+function loadViews(statements: Statements, job: string, partitions: readonly number[], views: readonly string[]): StreamViewRow[] {
+  const wanted = new Set(partitions);
+  const rows: StreamViewRow[] = [];
+  for (const view of views) {
+    for (const row of statements.loadView.iterate(view, job) as IterableIterator<{ key: string; partition: number; value: Buffer }>) {
+      if (wanted.has(row.partition)) rows.push({ view, partition: row.partition, key: row.key, value: row.value });
+    }
+  }
+  return rows;
+}
+
+function loadCheckpoint(statements: Statements, job: string, partitions: readonly number[], views: readonly string[]): RestoredStreamCheckpoint {
   const positions: StreamPartitionPosition[] = [];
   const state: StreamStateRow[] = [];
   for (const partition of partitions) {
@@ -131,19 +144,20 @@ function loadCheckpoint(statements: Statements, job: string, partitions: readonl
     }
   }
   const checkpointId = positions.reduce((highest, position) => Math.max(highest, position.checkpointId), 0);
-  return { checkpointId, positions, state };
+  return views.length === 0 ? { checkpointId, positions, state } : { checkpointId, positions, state, views: loadViews(statements, job, partitions, views) };
 }
 
 export function createSqliteStreamCheckpoints(context: SqliteContext, lateEventsMax: number = limits.streamLateEventsMax): StreamCheckpointRepository {
   const { run, write } = context;
   const statements = prepareLazily(context.db, sql);
   return {
-    load: (job, partitions) =>
+    load: (job, partitions, views = []) =>
       run(() => {
         validateStreamName(job, 'job');
         validatePartitions(partitions);
-        // One read transaction: positions and state come from the same commit.
-        return context.db.transaction(() => loadCheckpoint(statements, job, partitions)).deferred();
+        for (const view of views) validateStreamName(view, 'view');
+        // One read transaction: positions, state and views come from the same commit.
+        return context.db.transaction(() => loadCheckpoint(statements, job, partitions, views)).deferred();
       }),
     commit: (job, checkpoint) =>
       run((): StreamCommitReport => {
