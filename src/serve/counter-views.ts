@@ -16,12 +16,16 @@ import {
 import type { Store, StreamViewChange, ViewRow } from '../store/index.js';
 import type { CommittedUpdate } from '../stream/index.js';
 
-/** A link's rows over every partition. */
+/**
+ * A link's rows over every partition. One object per version of the rows: `rows()` answers the
+ * same object until a commit changes the link, so readers may keep what they derive from it
+ * (keyed by the object) and must not change it.
+ */
 export interface LinkCounterRows {
   /** One per partition that counted the link. */
-  counters: CounterRow[];
+  readonly counters: readonly CounterRow[];
   /** Every partition's hourly visitor slices of the link. */
-  visitors: VisitorSlice[];
+  readonly visitors: readonly VisitorSlice[];
 }
 
 /** How complete the counters are: the job's committed watermarks. */
@@ -58,6 +62,8 @@ interface LinkEntry {
   /** Set while the store read is in flight; changes meanwhile wait in `pending`. */
   loading: Promise<void> | null;
   pending: StreamViewChange[];
+  /** The rows as last handed out; dropped by every change. */
+  snapshot: LinkCounterRows | null;
 }
 
 interface Position {
@@ -81,6 +87,7 @@ export function createCounterViews(deps: { store: Store; clock: Clock; logger: L
   let storedPositions: { atMs: number; positions: Map<number, Position> } | undefined;
 
   const apply = (entry: LinkEntry, change: { view: string; key: string; partition: number; value: Uint8Array | null }): void => {
+    entry.snapshot = null;
     try {
       if (change.view === counterViewNames.links) {
         if (change.value === null) entry.counters.delete(change.partition);
@@ -126,7 +133,8 @@ export function createCounterViews(deps: { store: Store; clock: Clock; logger: L
     }
   };
 
-  const snapshot = (entry: LinkEntry): LinkCounterRows => ({ counters: [...entry.counters.values()], visitors: [...entry.visitors.values()] });
+  const snapshot = (entry: LinkEntry): LinkCounterRows =>
+    (entry.snapshot ??= Object.freeze({ counters: Object.freeze([...entry.counters.values()]), visitors: Object.freeze([...entry.visitors.values()]) }));
 
   return {
     applyCommitted(update) {
@@ -156,7 +164,7 @@ export function createCounterViews(deps: { store: Store; clock: Clock; logger: L
     async rows(linkId) {
       let entry = links.get(linkId);
       if (entry === undefined) {
-        entry = { counters: new Map(), visitors: new Map(), loading: null, pending: [] };
+        entry = { counters: new Map(), visitors: new Map(), loading: null, pending: [], snapshot: null };
         links.set(linkId, entry);
         entry.loading = load(linkId, entry);
       }

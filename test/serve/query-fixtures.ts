@@ -61,8 +61,11 @@ export interface QueryWorld {
   services: ServingServices;
   alpha: Tenant;
   beta: Tenant;
-  /** Counts clicks in the speed layer and commits its rows to the store (as a stream worker does). */
-  stream(events: readonly ClickEvent[], lateCounts?: { partition: number; reason: string; count: number }[]): Promise<void>;
+  /**
+   * Counts clicks in the speed layer and commits its rows to the store (as a stream worker does);
+   * with `report`, also hands the commit to the counters views, as a worker's message does.
+   */
+  stream(events: readonly ClickEvent[], lateCounts?: { partition: number; reason: string; count: number }[], options?: { report?: boolean }): Promise<void>;
   /** Publishes one batch hour with the given per-link slices (15-minute slices of that hour). */
   publish(hourStartMs: number, runId: number, slices: readonly Omit<BatchLinkSlice, 'userId' | 'accountId' | 'duplicates'>[], options?: { version?: number; visitors?: Record<string, number>; duplicates?: number }): Promise<void>;
   close(): Promise<void>;
@@ -111,7 +114,7 @@ export async function startQueryWorld(nowMs: number, zones: { alpha: string; bet
     services,
     alpha,
     beta,
-    async stream(events, lateCounts = []) {
+    async stream(events, lateCounts = [], options = {}) {
       harness ??= createOperatorHarness(countersJob, { partitions: [0, 1, 2, 3], batchCapacity: 4_096 });
       const byPartition: Uint8Array[][] = Array.from({ length: partitions }, () => []);
       for (const event of events) byPartition[partitionForIp(event.ip, partitions)]!.push(encodeClick(event));
@@ -135,6 +138,7 @@ export async function startQueryWorld(nowMs: number, zones: { alpha: string; bet
         lateEvents: [],
         lateCounts,
       });
+      if (options.report) counterViews.applyCommitted({ job: speedJobName, checkpointId, committedAtMs: clock.nowMs(), views: snapshot.views, positions });
     },
     async publish(hourStartMs, runId, slices, options = {}) {
       const hour = new Date(hourStartMs).toISOString().slice(0, 13);

@@ -114,6 +114,28 @@ describe('link stats over batch and stream', () => {
     ]);
   });
 
+  it('follows each commit that changes the link and each new hour, though a series is reused between them', async () => {
+    const linkId = await sealedAndOpen();
+    const url = `/v1/links/${linkId}/stats?from=2026-11-25T10:00:00Z&to=2026-11-25T13:00:00Z&interval=hour&tz=UTC`;
+    const series = async () => bucketsOf((await call(world.app, 'GET', url, world.alpha.readKey)).body).map((b) => [b.total, b.visitors.kind, b.visitors.value]);
+    const first = await series();
+    expect(first).toEqual([
+      [3, 'estimate', 3],
+      [1, 'estimate', 1],
+      [0, 'estimate', 0],
+    ]);
+    expect(await series()).toEqual(first);
+    await world.stream([click(linkId, at('2026-11-25T11:40:00Z'), 6), click(linkId, at('2026-11-25T12:05:00Z'), 7)], [], { report: true });
+    expect(await series()).toEqual([
+      [3, 'estimate', 3],
+      [2, 'estimate', 2],
+      [1, 'estimate', 1],
+    ]);
+    // Visitor estimates are kept for the current hour and the 24 before it: 26 hours on, hour 10 has none.
+    world.clock.advance(26 * hourMs);
+    expect((await series())[0]).toEqual([3, 'unknown', undefined]);
+  });
+
   it('gives minutes from the stream while it holds them, and missing before', async () => {
     const linkId = world.beta.linkId;
     await world.stream([click(linkId, at('2026-11-25T12:01:00Z'), 1), click(linkId, at('2026-11-25T12:01:30Z'), 2), click(linkId, at('2026-11-25T12:05:00Z'), 3)]);

@@ -23,6 +23,8 @@ export const queryLimits = {
   batchPartTtlMs: 1_000,
   /** Batch parts (link and span) kept for reuse. */
   batchPartsCachedMax: 1_000,
+  /** Merged series (link, interval, zone and span) kept for reuse while neither layer changed them. */
+  seriesCachedMax: 200,
   /** Drift alerts remembered, so a repeated report does not raise the same alert again. */
   driftAlertsRememberedMax: 10_000,
 } as const;

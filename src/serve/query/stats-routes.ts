@@ -10,9 +10,9 @@ import { toCsv } from './csv.js';
 import { ownerZone, readableLink } from './link-access.js';
 import { parseChoice, parseFormat, parseInterval, parseLimit, parseRange, parseZone, rangeLimitFor } from './params.js';
 import { queryLimits } from './query-limits.js';
-import { mergeSeries, type BatchPart, type Finality, type SeriesBucket } from './series.js';
-import { streamPartOf } from './stream-part.js';
-import { localLabel, zoneBuckets } from './zone-buckets.js';
+import { mergeSeries, type BatchPart, type Finality, type SeriesBucket, type StreamPart } from './series.js';
+import { createStreamPartCache } from './stream-part.js';
+import { localLabel, zoneBuckets, type Bucket } from './zone-buckets.js';
 
 const hourMs = 3_600_000;
 const floorHour = (ms: number): number => Math.floor(ms / hourMs) * hourMs;
@@ -100,7 +100,7 @@ function createBatchPartCache(services: ServingServices): (linkId: string, fromM
 
 const csvHeader = ['start', 'start_ms', 'end_ms', 'source', 'finality', 'total', 'human', 'bot', 'suspicious', 'visitors_kind', 'visitors', 'visitors_min', 'visitors_max', 'run_ids'];
 
-function csvRow(bucket: SeriesBucket & { start: string }) {
+function csvRow(bucket: LabelledBucket) {
   const { visitors } = bucket;
   return [
     bucket.start,
@@ -120,9 +120,43 @@ function csvRow(bucket: SeriesBucket & { start: string }) {
   ];
 }
 
-type BatchParts = ReturnType<typeof createBatchPartCache>;
+type LabelledBucket = SeriesBucket & { start: string };
 
-async function statsHandler(c: Context<ServeEnv>, services: ServingServices, batchPartOf: BatchParts): Promise<Response> {
+/** A merged series as answered, with the parts it was made of. */
+interface KeptSeries {
+  batch: BatchPart;
+  stream: StreamPart;
+  labelled: LabelledBucket[];
+  totals: ReturnType<typeof totalsOf>;
+}
+
+/**
+ * Merged series per (link, interval, zone, span), each kept while its batch and stream parts are
+ * the very objects it was made of: both are kept and handed out once per version (the batch part
+ * per publication, the stream part per commit that changed the link and per hour), so a kept
+ * series is the one the merge would make. A dashboard asks for the same series every few seconds,
+ * far more often than either layer changes it.
+ */
+function createSeriesCache() {
+  const kept = new LruCache<string, KeptSeries>(queryLimits.seriesCachedMax);
+  return (key: string, batch: BatchPart, stream: StreamPart, merge: () => SeriesBucket[], buckets: readonly Bucket[]): KeptSeries => {
+    const found = kept.get(key);
+    if (found !== undefined && found.batch === batch && found.stream === stream) return found;
+    const merged = merge();
+    const labelled = merged.map((bucket, index) => ({ start: localLabel(bucket.startMs, buckets[index]!.offsetMs), ...bucket }));
+    const series = { batch, stream, labelled, totals: totalsOf(merged) };
+    kept.set(key, series);
+    return series;
+  };
+}
+
+interface StatsCaches {
+  batchPartOf: ReturnType<typeof createBatchPartCache>;
+  streamPartOf: ReturnType<typeof createStreamPartCache>;
+  series: ReturnType<typeof createSeriesCache>;
+}
+
+async function statsHandler(c: Context<ServeEnv>, services: ServingServices, caches: StatsCaches): Promise<Response> {
   const query = queryOf(c);
   const link = await readableLink(services.store, c.get('principal'), c.req.param('id')!, query('accountId'));
   const calendar = parseZone(query, await ownerZone(services.store, link));
@@ -134,10 +168,11 @@ async function statsHandler(c: Context<ServeEnv>, services: ServingServices, bat
   if (buckets === undefined) throw badRequest(`to: the range holds more than ${bucketsMax} ${interval} buckets; narrow it or ask for a coarser interval`, { field: 'to' });
   const spanFromMs = buckets[0]!.startMs;
   const spanToMs = buckets.at(-1)!.endMs;
-  const [batch, rows, complete] = await Promise.all([batchPartOf(link.id, spanFromMs, spanToMs), services.counterViews.rows(link.id), completeness(services)]);
+  const [batch, rows, complete] = await Promise.all([caches.batchPartOf(link.id, spanFromMs, spanToMs), services.counterViews.rows(link.id), completeness(services)]);
   const nowMs = services.clock.nowMs();
-  const merged = mergeSeries(interval, buckets, batch, streamPartOf(rows, nowMs));
-  const labelled = merged.map((bucket, index) => ({ start: localLabel(bucket.startMs, buckets[index]!.offsetMs), ...bucket }));
+  const stream = caches.streamPartOf(rows, nowMs);
+  const key = `${link.id}|${interval}|${calendar.timeZone}|${spanFromMs}|${spanToMs}`;
+  const { labelled, totals } = caches.series(key, batch, stream, () => mergeSeries(interval, buckets, batch, stream), buckets);
   if (format === 'csv') {
     c.header('content-type', 'text/csv; charset=utf-8');
     c.header('content-disposition', `attachment; filename="${link.id}-${interval}.csv"`);
@@ -152,7 +187,7 @@ async function statsHandler(c: Context<ServeEnv>, services: ServingServices, bat
     fromMs: spanFromMs,
     toMs: spanToMs,
     requested: { fromMs: range.fromMs, toMs: range.toMs },
-    totals: totalsOf(merged),
+    totals,
     buckets: labelled,
     completeness: complete,
     generatedAtMs: nowMs,
@@ -212,8 +247,8 @@ async function breakdownHandler(c: Context<ServeEnv>, services: ServingServices)
 }
 
 export function registerStatsRoutes(app: Hono<ServeEnv>, services: ServingServices): void {
-  const batchParts = createBatchPartCache(services);
-  app.get('/v1/links/:id/stats', (c) => statsHandler(c, services, batchParts));
+  const caches: StatsCaches = { batchPartOf: createBatchPartCache(services), streamPartOf: createStreamPartCache(), series: createSeriesCache() };
+  app.get('/v1/links/:id/stats', (c) => statsHandler(c, services, caches));
   app.get('/v1/links/:id/breakdown', (c) => breakdownHandler(c, services));
 }
 

@@ -48,3 +48,21 @@ export function streamPartOf(rows: LinkCounterRows, nowMs: number): StreamPart {
     visitorsRelativeStandardError: hllRelativeStandardError,
   };
 }
+
+/**
+ * `streamPartOf`, kept per rows object and hour. The counters views hand out one rows object per
+ * version of a link's rows (see counter-views.ts), and the part depends on the clock only through
+ * the current hour (whose visitor sketches are estimated), so a kept part is the one that would
+ * be computed. Held weakly: a part goes with its rows, which the views' bound limits.
+ */
+export function createStreamPartCache(): (rows: LinkCounterRows, nowMs: number) => StreamPart {
+  const parts = new WeakMap<LinkCounterRows, { hour: number; part: StreamPart }>();
+  return (rows, nowMs) => {
+    const hour = Math.floor(nowMs / hourMs);
+    const kept = parts.get(rows);
+    if (kept !== undefined && kept.hour === hour) return kept.part;
+    const part = streamPartOf(rows, nowMs);
+    parts.set(rows, { hour, part });
+    return part;
+  };
+}
