@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createSilentLogger, createSystemClock, errorMessage, isRetryable } from '../core/index.js';
 import { createSqliteStore, StoreError, type Store } from '../store/index.js';
 import type { CommitReply, CommitRequest, CommitThreadData } from './commit-thread.js';
+import { unpackViewChanges } from './view-pack.js';
 
 const port = parentPort!;
 const data = workerData as CommitThreadData;
@@ -21,7 +22,14 @@ port.on('message', (request: CommitRequest) => {
     void store.close().finally(() => port.close());
     return;
   }
-  store.streamCheckpoints.commit(request.job, request.checkpoint).then(
+  let checkpoint;
+  try {
+    checkpoint = { ...request.checkpoint, views: unpackViewChanges(request.views) };
+  } catch (error) {
+    port.postMessage({ id: request.id, error: { name: 'InternalError', message: errorMessage(error), code: 'view_pack_corrupt', retryable: false, store: false } } satisfies CommitReply);
+    return;
+  }
+  store.streamCheckpoints.commit(request.job, checkpoint).then(
     (report) => port.postMessage({ id: request.id, report } satisfies CommitReply),
     (error: unknown) => {
       const fields = error instanceof Error ? error : new Error(String(error));

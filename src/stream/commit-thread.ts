@@ -10,10 +10,14 @@
 import type { Worker } from 'node:worker_threads';
 import { InternalError } from '../core/index.js';
 import { siblingModule, startModuleThread } from '../core/start-thread.js';
+import { packViewChanges } from './view-pack.js';
 import { StoreError, type StoreErrorCode, type StreamCheckpoint, type StreamCheckpointRepository, type StreamCommitReport } from '../store/index.js';
 
-/** Caller → thread: a checkpoint to commit, or the end (the thread closes the store and exits). */
-export type CommitRequest = { id: number; job: string; checkpoint: StreamCheckpoint } | { close: true };
+/**
+ * Caller → thread: a checkpoint to commit (its view rows packed, `packViewChanges`: one buffer
+ * to copy instead of a clone per row), or the end (the thread closes the store and exits).
+ */
+export type CommitRequest = { id: number; job: string; checkpoint: StreamCheckpoint; views: Uint8Array } | { close: true };
 
 /** Thread → caller: the report, or the error as plain fields. */
 export type CommitReply =
@@ -89,7 +93,7 @@ export async function startCommitThread(base: StreamCheckpointRepository, data: 
       const answer = new Promise<StreamCommitReport>((resolve, reject) => {
         if (waiting.size === 0) thread.ref();
         waiting.set(id, { resolve, reject });
-        thread.postMessage({ id, job, checkpoint } satisfies CommitRequest);
+        thread.postMessage({ id, job, checkpoint: { ...checkpoint, views: [] }, views: packViewChanges(checkpoint.views) } satisfies CommitRequest);
       });
       last = answer.then(
         () => undefined,

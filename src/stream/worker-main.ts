@@ -10,7 +10,7 @@ import { createSqliteStore, type Store } from '../store/index.js';
 import { startCommitThread, type ThreadedCheckpoints } from './commit-thread.js';
 import { buildJob, loadJobRegistry } from './job-registry.js';
 import { runStreamWorker, type StreamWorker } from './run-stream-worker.js';
-import { isParentMessage, workerConfigVariable, type StreamWorkerConfig, type WorkerLogConfig, type WorkerToParent } from './worker-protocol.js';
+import { isParentMessage, toWire, workerConfigVariable, type StreamWorkerConfig, type WorkerLogConfig, type WorkerToParent } from './worker-protocol.js';
 
 function readConfig(): StreamWorkerConfig {
   const text = process.env[workerConfigVariable];
@@ -24,7 +24,7 @@ function send(message: WorkerToParent, then?: () => void): void {
     then?.();
     return;
   }
-  process.send(message, undefined, {}, () => then?.());
+  process.send(toWire(message), undefined, {}, () => then?.());
 }
 
 async function openLog(config: WorkerLogConfig, logger: Logger): Promise<EventLog> {

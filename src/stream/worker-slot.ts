@@ -3,7 +3,7 @@
 // too long to write its last checkpoint).
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Clock, Logger, TimerHandle } from '../core/index.js';
-import { workerConfigVariable, type StreamWorkerConfig, type WorkerToParent } from './worker-protocol.js';
+import { fromWire, workerConfigVariable, type StreamWorkerConfig, type WorkerToParent, type WorkerWireMessage } from './worker-protocol.js';
 
 export interface WorkerStatus {
   worker: number;
@@ -78,7 +78,15 @@ class WorkerSlotImpl implements WorkerSlot {
     this.current.pid = forked.pid;
     this.current.state = 'starting';
     this.startedAtMs = this.deps.clock.monotonicMs();
-    forked.on('message', (message: WorkerToParent) => {
+    forked.on('message', (wire: WorkerWireMessage) => {
+      let message: WorkerToParent;
+      try {
+        message = fromWire(wire);
+      } catch (error) {
+        // A bug, not bad input: the commit is durable; only this copy of its rows is lost.
+        this.deps.logger.error({ worker: this.current.worker, err: error }, 'a stream worker sent a malformed message; ignored');
+        return;
+      }
       if (message.type === 'started') this.current.state = 'running';
       this.deps.onMessage?.(this.current.worker, message);
     });
