@@ -287,9 +287,10 @@ export const limits = {
   // Stream engine (src/stream); docs/stream.md explains each choice.
   /**
    * Time between two checkpoints of a stream job. A committed view row reaches the serving
-   * layer at its commit, so this bounds counter freshness (target: p99 under 250 ms).
+   * layer at its commit, so this plus the commit bounds counter freshness (target: p99 under
+   * 250 ms; docs/stream.md).
    */
-  streamCheckpointIntervalMsDefault: 200,
+  streamCheckpointIntervalMsDefault: 100,
   streamCheckpointIntervalMsMax: 60_000,
   /** Dirty state and view rows that force a checkpoint before the interval ends: bounds a checkpoint's size and time. */
   streamCheckpointRowsDefault: 100_000,

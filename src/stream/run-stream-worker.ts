@@ -56,6 +56,7 @@ interface RunState {
   /** The commit running beside processing (jobs with `commitsOverlap`), settled into `commitFailure` on error. */
   inFlight: Promise<void> | undefined;
   commitFailure: unknown;
+  lastSlowWarningMs: number;
 }
 
 async function commitCheckpoint(state: RunState): Promise<void> {
@@ -77,7 +78,10 @@ async function commitCheckpoint(state: RunState): Promise<void> {
   engine.committed(checkpoint, report, { durationMs: endMs - beganMs, commitMs: endMs - commitBeganMs });
   // Overlapped, checkpoints begin every interval (a commit does not push the next one back).
   if (!overlaps(state)) state.lastCheckpointMs = endMs;
-  if (endMs - beganMs > options.checkpointIntervalMs) {
+  // Overlapped, a commit longer than the interval is how checkpoints space out under load: said
+  // once a minute at most.
+  if (endMs - beganMs > options.checkpointIntervalMs && endMs - state.lastSlowWarningMs >= 60_000) {
+    state.lastSlowWarningMs = endMs;
     state.logger.warn({ checkpointId: checkpoint.checkpointId, durationMs: endMs - beganMs, rows: report.rows }, 'a checkpoint took longer than the checkpoint interval');
   }
   const positions = checkpoint.positions.map(({ partition, nextOffset, watermarkMs }) => ({ partition, nextOffset, watermarkMs }));
@@ -206,7 +210,7 @@ export function runStreamWorker(deps: StreamWorkerDeps, input: RunStreamWorkerOp
     liveMessagesPerBatchMax: options.liveMessagesPerBatchMax,
   });
   const reader = createPartitionReader(deps.log, deps.clock, options);
-  const state: RunState = { deps, options, engine, reader, logger, stopping: false, lastCheckpointMs: 0, readFailures: new Map(), inFlight: undefined, commitFailure: undefined };
+  const state: RunState = { deps, options, engine, reader, logger, stopping: false, lastCheckpointMs: 0, readFailures: new Map(), inFlight: undefined, commitFailure: undefined, lastSlowWarningMs: Number.NEGATIVE_INFINITY };
   let isStarted = false;
   const started = start(state).then(() => {
     isStarted = true;

@@ -20,7 +20,7 @@ export function archiverStreamJobs(input: ArchiverOptionsInput): JobRegistry {
 }
 
 /**
- * Stream worker options the archiver should run with: checkpoints every 30 s instead of 200 ms
+ * Stream worker options the archiver should run with: checkpoints every 30 s instead of 100 ms
  * (each writes a file per open hour and partition), with the row trigger out of the way.
  */
 export const archiverWorkerOptions: StreamWorkerOptionsInput = {

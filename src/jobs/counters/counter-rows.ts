@@ -149,6 +149,27 @@ const rowBytesMax = 1 + 5 * 8 + 2 * (2 + (quarterBucketsKept + 1) * 23);
 /** Rows are written here in one pass, then copied out at their size. */
 const rowScratch = new Uint8Array(rowBytesMax);
 
+/**
+ * Where encoded rows are copied out to: slices of large chunks, so a checkpoint's tens of
+ * thousands of rows cost a view object each rather than a buffer allocation each. A chunk is never
+ * reused: it is dropped when full and freed once no row in it is referenced (after the commit).
+ */
+const arenaChunkBytes = 1 << 20;
+let arena = new Uint8Array(arenaChunkBytes);
+let arenaUsed = 0;
+
+function copyOut(source: Uint8Array, length: number): Uint8Array {
+  if (length > arenaChunkBytes / 8) return source.slice(0, length);
+  if (arenaUsed + length > arena.length) {
+    arena = new Uint8Array(arenaChunkBytes);
+    arenaUsed = 0;
+  }
+  const out = arena.subarray(arenaUsed, arenaUsed + length);
+  out.set(source.subarray(0, length));
+  arenaUsed += length;
+  return out;
+}
+
 function writeSeries(out: Uint8Array, offset: number, series: BucketSeries): number {
   const { data, start, count } = series;
   let position = writeVarint(out, offset, count);
@@ -176,7 +197,7 @@ export function encodeLinkCounters(counters: LinkCounters): Uint8Array {
   for (let index = 0; index < storedNumbers; index++) position = writeVarint(out, position, numbers[index]!);
   position = writeSeries(out, position, counters.minutes);
   position = writeSeries(out, position, counters.quarters);
-  return out.slice(0, position);
+  return copyOut(out, position);
 }
 
 /** One bucket of a decoded row. */
@@ -234,12 +255,12 @@ export function decodeLinkCounters(bytes: Uint8Array): LinkCounters {
 }
 
 export function encodeVisitorSlice(slice: VisitorSlice): Uint8Array {
-  const hourBytes = varintBytes(slice.hour);
-  const out = new Uint8Array(1 + hourBytes + hllEncodedBytes(slice));
+  const length = 1 + varintBytes(slice.hour) + hllEncodedBytes(slice);
+  const out = rowScratch.length >= length ? rowScratch : new Uint8Array(length);
   out[0] = rowVersion;
   const end = hllEncodeInto(slice, out, writeVarint(out, 1, slice.hour));
-  if (end !== out.length) throw new RangeError(`a visitor row came out ${end} bytes, not ${out.length}`);
-  return out;
+  if (end !== length) throw new RangeError(`a visitor row came out ${end} bytes, not ${length}`);
+  return copyOut(out, length);
 }
 
 /** Reads a `link_visitors` row (or state value); throws RangeError on a malformed one. */
