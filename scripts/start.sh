@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 clickflow_setup run
 npm run --silent build
-exec node bin/clickflow.js start "$@"
+# A young generation of 8 MB semi-spaces: at import rates the default (16 MB) lets major
+# collections pause the serving thread several times a second (docs/query-api.md).
+exec node --max-semi-space-size=8 bin/clickflow.js start "$@"

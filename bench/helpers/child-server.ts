@@ -30,9 +30,12 @@ export function processCpuMs(pid: number | undefined): number {
 
 const script = fileURLToPath(new URL('./serve-child.ts', import.meta.url));
 
-/** `BENCH_SERVER_NODE_ARGS` adds node flags to the server, e.g. `--cpu-prof` to profile it. */
-export async function startChildServer<T>(mode: 'pipeline' | 'bare', env: Record<string, string> = {}): Promise<ChildServer<T>> {
-  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
+/**
+ * `nodeArgs` are the server's node flags; `BENCH_SERVER_NODE_ARGS` adds more, e.g. `--cpu-prof`
+ * to profile it.
+ */
+export async function startChildServer<T>(mode: 'pipeline' | 'bare', env: Record<string, string> = {}, nodeArgs: readonly string[] = []): Promise<ChildServer<T>> {
+  const extra = [...nodeArgs, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0)];
   const child = spawn(process.execPath, [...extra, '--import', 'tsx', script, mode], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const lines = createInterface({ input: child.stdout! });
   const info = await new Promise<T>((resolve, reject) => {
