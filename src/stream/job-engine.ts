@@ -54,6 +54,8 @@ export interface JobEngine {
   advanceWatermarkTo(partition: number, watermarkMs: number): void;
   /** Advances idle partitions on the clock and fires due processing-time timers. */
   tick(): void;
+  /** Nothing to read this moment: operators' deferred work (`onIdle`). */
+  idle(): void;
   nextProcessingTimerMs(): number | undefined;
   /** State, view and ledger rows waiting for the next checkpoint. */
   pendingRows(): number;
@@ -255,6 +257,10 @@ class JobEngineImpl<B extends BatchColumns> implements JobEngine {
     const info = { checkpointId: checkpoint.checkpointId, committedAtMs: report.committedAtMs, views: checkpoint.views };
     for (const runtime of this.runtimes) this.guard(runtime, () => runtime.operator.onCommit?.(info, runtime.context));
     this.flushLive();
+  }
+
+  idle(): void {
+    for (const runtime of this.runtimes) if (runtime.operator.onIdle !== undefined) this.guard(runtime, () => runtime.operator.onIdle!(runtime.context));
   }
 
   end(): void {

@@ -14,6 +14,8 @@ export interface PartitionReader {
   next(waitMs: number): Promise<ReadResult | undefined>;
   /** Ends a pending `next` at once, with undefined. */
   wake(): void;
+  /** Whether a result is waiting (`next` would answer at once). */
+  ready(): boolean;
 }
 
 export function createPartitionReader(log: EventLog, clock: Clock, options: { readRecordsMax: number; readWaitMs: number }): PartitionReader {
@@ -53,5 +55,6 @@ export function createPartitionReader(log: EventLog, clock: Clock, options: { re
       });
     },
     wake: () => settle(undefined),
+    ready: () => queue.length > 0,
   };
 }

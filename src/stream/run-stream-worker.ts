@@ -171,6 +171,8 @@ async function runLoop(state: RunState): Promise<void> {
   const { engine, reader } = state;
   for (const partition of engine.partitions) reader.request(partition, engine.nextOffset(partition));
   while (!state.stopping) {
+    // Nothing waiting to be processed: the operators may get ahead of the next barrier.
+    if (!reader.ready()) engine.idle();
     const result = await reader.next(waitBudgetMs(state));
     if (state.commitFailure !== undefined) throw state.commitFailure;
     if (result !== undefined) handleRead(state, result);

@@ -229,6 +229,12 @@ export interface Operator<B extends BatchColumns = BatchColumns> {
   onCheckpoint?(checkpointId: number, context: OperatorContext): void;
   /** After the checkpoint committed: safe to announce what it made durable. */
   onCommit?(commit: CommitInfo, context: OperatorContext): void;
+  /**
+   * The job has nothing to read this moment: a short piece of deferred work (well under a
+   * millisecond; the next batch waits for it), such as encoding rows ahead of the next barrier so
+   * the barrier, which stops every batch, is short. Must not change what the operator outputs.
+   */
+  onIdle?(context: OperatorContext): void;
   onClose?(context: OperatorContext): void;
 }
 

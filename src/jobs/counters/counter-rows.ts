@@ -44,6 +44,11 @@ export interface LinkCounters {
   current: VisitorSlice | undefined;
   /** Runtime only. The link's id, once the operator has used it ('' when decoded from a row). */
   linkId: string;
+  /** Runtime only. Counts the clicks counted, so bytes encoded ahead of a barrier are known current. */
+  version: number;
+  /** Runtime only. The row encoded ahead of the barrier (while the job was idle), at `encodedVersion`. */
+  encoded: Uint8Array | null;
+  encodedVersion: number;
 }
 
 /** One link's distinct visitors in one clock hour, in one partition: a sketch with its hour. */
@@ -55,6 +60,10 @@ export interface VisitorSlice extends HllSketch {
   dirty: boolean;
   /** False once removed from its state (out of the window). */
   live: boolean;
+  /** Runtime only, as on `LinkCounters`: counts register changes; the row encoded ahead, at its version. */
+  version: number;
+  encoded: Uint8Array | null;
+  encodedVersion: number;
 }
 
 export function createLinkCounters(): LinkCounters {
@@ -66,12 +75,15 @@ export function createLinkCounters(): LinkCounters {
     slices: new Array<VisitorSlice | undefined>(visitorHoursKept).fill(undefined),
     current: undefined,
     linkId: '',
+    version: 0,
+    encoded: null,
+    encodedVersion: -1,
   };
 }
 
 export function createVisitorSlice(hour: number, key: string): VisitorSlice {
   const { sparse, sparseCount, dense } = createHll();
-  return { sparse, sparseCount, dense, hour, key, dirty: false, live: true };
+  return { sparse, sparseCount, dense, hour, key, dirty: false, live: true, version: 0, encoded: null, encodedVersion: -1 };
 }
 
 /** Where `LinkCounters.numbers` keeps the earliest and the latest event time counted, and the open buckets. */
@@ -271,6 +283,6 @@ export function decodeVisitorSlice(bytes: Uint8Array): VisitorSlice {
   const end = { offset: 0 };
   const { sparse, sparseCount, dense } = hllDecodeFrom(bytes, reader.offset, end);
   if (end.offset !== bytes.length) throw new RangeError(`${bytes.length - end.offset} bytes follow a visitor row`);
-  return { sparse, sparseCount, dense, hour, key: '', dirty: false, live: true };
+  return { sparse, sparseCount, dense, hour, key: '', dirty: false, live: true, version: 0, encoded: null, encodedVersion: -1 };
 }
 

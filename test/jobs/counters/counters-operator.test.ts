@@ -46,6 +46,27 @@ describe('counters operator', () => {
     expect(harness.metrics().lateEvents).toEqual({});
   });
 
+  it('rows encoded ahead of the barrier while idle are encoded again when clicks change them after', () => {
+    const clock = createTestClock(startMs + 3_600_000);
+    const events = Array.from({ length: 40 }, (_, index) => click(index % 2 === 0 ? 'lnk_a' : 'lnk_b', startMs + index * 7_000, address(index)));
+    const straight = createOperatorHarness(countersTestJob(), { clock });
+    straight.process(0, events.map(encodeClick));
+    straight.snapshot();
+    const ahead = createOperatorHarness(countersTestJob(), { clock });
+    ahead.process(0, events.slice(0, 25).map(encodeClick));
+    // Both links' rows and their visitor slices encoded ahead; then more clicks change lnk_a's
+    // counters and a slice, and leave one of the encoded rows as it was.
+    ahead.engine.idle();
+    ahead.process(0, events.slice(25).map(encodeClick));
+    ahead.engine.idle();
+    ahead.process(0, [encodeClick(click('lnk_a', startMs + 400_000, address(0)))]);
+    straight.process(0, [encodeClick(click('lnk_a', startMs + 400_000, address(0)))]);
+    ahead.snapshot();
+    straight.snapshot();
+    expect(allRows(ahead)).toEqual(allRows(straight));
+    expect(mergedByLink(allRows(ahead)).get('lnk_a')!.totals.total).toBe(21);
+  });
+
   it('counts 100,000 distinct visitors within three standard errors, over partitions, with repeats', () => {
     const clock = createTestClock(startMs + 3 * 3_600_000);
     const harness = createOperatorHarness(countersTestJob(), { clock, partitions: [0, 1, 2, 3], batchCapacity: 4_096 });
