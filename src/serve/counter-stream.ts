@@ -1,5 +1,5 @@
 // The live counters of one link as server-sent events: the report at once, then again shortly
-// after every commit that changed the link (commits come every 200 ms while it is clicked, so at
+// after every commit that changed the link (commits come every 100 ms while it is clicked, so at
 // least once a second, within `coalesceMs` of the commit), and a heartbeat comment after a quiet
 // spell. Bounded: one stream more than `clientsMax` is answered 503.
 import type { Context } from 'hono';
