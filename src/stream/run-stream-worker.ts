@@ -128,6 +128,8 @@ function checkpointDue(state: RunState): boolean {
 function waitBudgetMs(state: RunState): number {
   const { clock } = state.deps;
   let budgetMs = state.options.checkpointIntervalMs - (clock.monotonicMs() - state.lastCheckpointMs);
+  // A checkpoint due while the last commit is in flight waits for that commit, which wakes the reader.
+  if (budgetMs <= 0 && state.inFlight !== undefined) budgetMs = state.options.readWaitMs;
   const timerMs = state.engine.nextProcessingTimerMs();
   if (timerMs !== undefined) budgetMs = Math.min(budgetMs, timerMs - clock.nowMs());
   return Math.max(0, Math.min(budgetMs, state.options.readWaitMs));
@@ -146,18 +148,23 @@ async function settleInFlight(state: RunState): Promise<void> {
 
 /**
  * Takes a checkpoint. For a job whose commits overlap processing, the commit is left running
- * (off this thread when the repository commits on its own thread) and reading goes on; the next
- * barrier waits for it, so commits stay in order and each expects the offsets the last one stored.
+ * (off this thread when the repository commits on its own thread) and reading goes on. The next
+ * barrier is taken once that commit is done, so commits stay in order and each expects the offsets
+ * the last one stored; until then batches go on being processed rather than wait for it.
  */
 async function checkpoint(state: RunState): Promise<void> {
-  await settleInFlight(state);
   if (!overlaps(state)) {
+    await settleInFlight(state);
     await commitCheckpoint(state);
     return;
   }
+  if (state.inFlight !== undefined) return;
+  if (state.commitFailure !== undefined) throw state.commitFailure;
   state.inFlight = commitCheckpoint(state).then(
     () => {
       state.inFlight = undefined;
+      // A checkpoint may have come due meanwhile: the loop looks again at once.
+      state.reader.wake();
     },
     (error: unknown) => {
       state.inFlight = undefined;

@@ -83,6 +83,43 @@ describe('stream worker runner', () => {
     expect(sortedEntries(await committedCounts(store))).toEqual(sortedEntries(truth));
   });
 
+  it('with commits in the background, goes on processing while a commit is held, and commits in order after it', async () => {
+    const { log, store } = await setup(2);
+    const clicks = makeClicks({ count: 6_000, partitions: 2, startMs: clock.nowMs() - 3_600_000 });
+    await append(log, clicks.map((records) => records.slice(0, 1_000)));
+    // A repository that commits off the caller's thread, and holds the second commit until released.
+    const held: { release?: () => void; seen: number[] } = { seen: [] };
+    const checkpoints = {
+      ...store.streamCheckpoints,
+      commitsInBackground: true,
+      async commit(job: string, checkpoint: Parameters<Store['streamCheckpoints']['commit']>[1]) {
+        held.seen.push(checkpoint.checkpointId);
+        if (checkpoint.checkpointId === 2) await new Promise<void>((resolve) => (held.release = resolve));
+        return store.streamCheckpoints.commit(job, checkpoint);
+      },
+    };
+    const job = { ...linkMinuteCountsJob(), commitsOverlap: true };
+    const worker = runStreamWorker({ log, checkpoints, clock, logger, job }, { ...workerOptions, partitions: [0, 1] });
+    await worker.started;
+    await waitFor(async () => held.release !== undefined);
+    const processedWhenHeld = worker.metrics()!.eventsProcessed;
+    // Past the next checkpoint's due time: a runner that waited for the held commit would now
+    // read nothing more until it is released.
+    await new Promise((resolve) => setTimeout(resolve, 4 * workerOptions.checkpointIntervalMs!));
+    await append(log, clicks.map((records) => records.slice(1_000)));
+    await waitFor(async () => worker.metrics()!.eventsProcessed === 6_000);
+    // Everything was read and processed while checkpoint 2 was still being committed, and no
+    // later checkpoint was handed over before it finished.
+    expect(processedWhenHeld).toBeLessThan(6_000);
+    expect(held.seen).toEqual([1, 2]);
+    held.release!();
+    const endOffsets = await log.endOffsets();
+    await waitFor(async () => (await store.streamCheckpoints.positions(job.name)).map((position) => position.nextOffset).join() === endOffsets.join());
+    await worker.stop();
+    expect(held.seen.slice(0, 3)).toEqual([1, 2, 3]);
+    expect(worker.metrics()!.checkpoints).toBe(held.seen.length);
+  });
+
   it('fences off a second worker on the same partitions: one of them fails with commit_conflict', async () => {
     const { log, store } = await setup(1);
     const clicks = makeClicks({ count: 2_000, partitions: 1, startMs: clock.nowMs() - 600_000 });
