@@ -6,16 +6,7 @@ import { workerConfigVariable, type StreamWorkerConfig, type WorkerToParent } fr
 
 const workerMain = fileURLToPath(new URL('../../src/stream/worker-main.ts', import.meta.url));
 
-/** mulberry32, seeded: a failing run can be repeated with its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), state | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom } from './seeded-random.js';
 
 export interface Worker {
   child: ChildProcess;

@@ -22,6 +22,7 @@ import { dailyFileNames, writeDailyFiles } from './digest/daily-rollup-fixture.j
 import { parseDigestMessage, type ParsedMessage } from './digest/mime.js';
 import { startSmtp, type Mailbox } from './digest/smtp-mailbox.js';
 import { hourMs, recordAndSeal, recordLate, writeClicks, type RawClick } from './rollups/rollup-lake.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const partitions = 4;
 const day = '2026-10-31';
@@ -61,17 +62,6 @@ const devices = ['desktop', 'mobile', 'tablet'] as const;
 interface Click extends RawClick {
   /** A copy with the same id and a later offset: a client retry. */
   copy?: true;
-}
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface World {

@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSilentLogger, createSystemClock } from '../../src/core/index.js';
-import { encodeClick, partitionForIp } from '../../src/events/index.js';
-import { counterViewNames, decodeCounterRow, mergeCounterRows, speedJob, speedJobName, type MergedCounters } from '../../src/jobs/counters/index.js';
+import { speedJob, speedJobName, type MergedCounters } from '../../src/jobs/counters/index.js';
 import { createFraudOperator } from '../../src/jobs/fraud/index.js';
-import { createLoadGenerator, toClickEvents } from '../../src/loadgen/index.js';
+import { createLoadGenerator } from '../../src/loadgen/index.js';
 import { createSegmentedLog } from '../../src/log/index.js';
-import { createSqliteStore, type Store, type ViewRow } from '../../src/store/index.js';
+import { createSqliteStore } from '../../src/store/index.js';
 import { runStreamWorker, type JobDefinition, type StreamWorkerConfig } from '../../src/stream/index.js';
 import { seededRandom, sleep, startWorker } from '../helpers/stream-worker-child.js';
+import { appendGeneratedClicks, committedCounters } from './counters/counter-fixtures.js';
 
 const registryModule = fileURLToPath(new URL('../../src/cli/speed-registry.ts', import.meta.url));
 const clock = createSystemClock();
@@ -26,19 +26,6 @@ const partitions = 4;
 const clicks = 120_000;
 const killRounds = 20;
 const workerOptions = { checkpointIntervalMs: 20, readRecordsMax: 500, idleTimeoutMs: 300, readWaitMs: 50 };
-
-async function committedCounters(store: Store): Promise<Map<string, MergedCounters>> {
-  const rows: ViewRow[] = [];
-  let after: string | undefined;
-  do {
-    const page = await store.views.list(counterViewNames.links, { limit: 1_000, after });
-    rows.push(...page.items);
-    after = page.next;
-  } while (after !== undefined);
-  const byLink = new Map<string, ViewRow[]>();
-  for (const row of rows) byLink.set(row.key, [...(byLink.get(row.key) ?? []), row]);
-  return new Map([...byLink].map(([linkId, linkRows]) => [linkId, mergeCounterRows(linkRows.map((row) => decodeCounterRow(row.value)))]));
-}
 
 describe('speed job crash safety', () => {
   let folder = '';
@@ -50,16 +37,8 @@ describe('speed job crash safety', () => {
     // 20 minutes of event time ending 20 minutes ago, with fraud bursts.
     const startMs = Math.floor((clock.nowMs() - 40 * 60_000) / 60_000) * 60_000;
     const generator = createLoadGenerator({ seed: 11, startMs, eventsPerSecond: clicks / (20 * 60), links: 200, visitors: 20_000, networks: 2_000, fraudShare: 0.05, fraudIps: 8, lateShare: 0, duplicateShare: 0 });
-    const byPartition: Uint8Array[][] = Array.from({ length: partitions }, () => []);
-    for (let made = 0; made < clicks; made += 10_000) {
-      const batch = generator.nextBatch(10_000);
-      const events = toClickEvents(generator.world, batch, { eventIdPrefix: generator.eventIdPrefix, ingestTimeMs: batch.eventTimeMs[batch.size - 1]! + 5, source: 'redirect' });
-      for (const event of events) byPartition[partitionForIp(event.ip, partitions)]!.push(encodeClick(event));
-    }
     const log = await createSegmentedLog({ clock, logger }, { dir: join(folder, 'log'), partitions });
-    for (const [partition, records] of byPartition.entries()) {
-      for (let start = 0; start < records.length; start += 10_000) await log.append(partition, records.slice(start, start + 10_000));
-    }
+    await appendGeneratedClicks(log, generator, clicks);
     endOffsets = await log.endOffsets();
     // The reference: the same job, run once in this process without interruption.
     const store = createSqliteStore({ clock, logger }, { path: join(folder, 'reference.sqlite') });

@@ -1,5 +1,6 @@
 // Fixtures for the counters tests: clicks as records, a flagging operator standing in for fraud,
-// and readers that merge a link's committed rows over partitions as the serving side does.
+// a log filled by the load generator, and readers that merge a link's committed rows over
+// partitions as the serving side does.
 import { encodeClick, partitionForIp, sampleClickEvent, type ClickEvent } from '../../../src/events/index.js';
 import {
   counterViewNames,
@@ -11,7 +12,9 @@ import {
   type MergedCounters,
   type VisitorSlice,
 } from '../../../src/jobs/counters/index.js';
-import type { ViewRow } from '../../../src/store/index.js';
+import { toClickEvents, type LoadGenerator } from '../../../src/loadgen/index.js';
+import type { EventLog } from '../../../src/log/index.js';
+import type { Store, ViewRow } from '../../../src/store/index.js';
 import { clickHeaderDecoder, type ClickBatch, type JobDefinition, type Operator } from '../../../src/stream/index.js';
 
 /** A click of `linkId` at `eventTimeMs` from `ip`, bot or not. */
@@ -67,4 +70,36 @@ export function mergedByLink(rows: readonly ViewRow[]): Map<string, MergedCounte
 /** A link's visitor slices over partitions, from `link_visitors` rows. */
 export function slicesOf(rows: readonly ViewRow[], linkId: string): VisitorSlice[] {
   return rows.filter((row) => row.view === counterViewNames.visitors && parseVisitorSliceKey(row.key)?.linkId === linkId).map((row) => decodeVisitorSlice(row.value));
+}
+
+/** Appends `clicks` load-generated clicks to `log`, each in its visitor's partition, in batches of 10,000. */
+export async function appendGeneratedClicks(log: EventLog, generator: LoadGenerator, clicks: number): Promise<void> {
+  const records: Uint8Array[][] = Array.from({ length: log.partitions }, () => []);
+  for (let made = 0; made < clicks; made += 10_000) {
+    const batch = generator.nextBatch(Math.min(10_000, clicks - made));
+    const events = toClickEvents(generator.world, batch, { eventIdPrefix: generator.eventIdPrefix, ingestTimeMs: batch.eventTimeMs[batch.size - 1]! + 5, source: 'redirect' });
+    for (const event of events) records[partitionForIp(event.ip, log.partitions)]!.push(encodeClick(event));
+  }
+  for (const [partition, partitionRecords] of records.entries()) {
+    for (let start = 0; start < partitionRecords.length; start += 10_000) await log.append(partition, partitionRecords.slice(start, start + 10_000));
+  }
+}
+
+/** Every committed row of `view`, page by page. */
+export async function allViewRows(store: Store, view: string): Promise<ViewRow[]> {
+  const rows: ViewRow[] = [];
+  let after: string | undefined;
+  do {
+    const page = await store.views.list(view, { limit: 1_000, after });
+    rows.push(...page.items);
+    after = page.next;
+  } while (after !== undefined);
+  return rows;
+}
+
+/** Every link's committed counters, merged over partitions. */
+export async function committedCounters(store: Store): Promise<Map<string, MergedCounters>> {
+  const byLink = new Map<string, ViewRow[]>();
+  for (const row of await allViewRows(store, counterViewNames.links)) byLink.set(row.key, [...(byLink.get(row.key) ?? []), row]);
+  return new Map([...byLink].map(([linkId, rows]) => [linkId, mergeCounterRows(rows.map((row) => decodeCounterRow(row.value)))]));
 }

@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSilentLogger, createSystemClock } from '../../../src/core/index.js';
-import { encodeClick, partitionForIp, readClickHeader, ipKey } from '../../../src/events/index.js';
-import { counterViewNames, countersJobName, distinctVisitors, mergeCounterRows, decodeCounterRow, type MergedCounters } from '../../../src/jobs/counters/index.js';
+import { readClickHeader, ipKey } from '../../../src/events/index.js';
+import { counterViewNames, countersJobName, distinctVisitors, type MergedCounters } from '../../../src/jobs/counters/index.js';
 import { createHll, hllAdd, hllMergeInto, hllRegisterCount } from '../../../src/jobs/sketch/index.js';
-import { createLoadGenerator, toClickEvents } from '../../../src/loadgen/index.js';
+import { createLoadGenerator } from '../../../src/loadgen/index.js';
 import { createSegmentedLog } from '../../../src/log/index.js';
-import { createSqliteStore, type Store, type ViewRow } from '../../../src/store/index.js';
+import { createSqliteStore, type Store } from '../../../src/store/index.js';
 import type { StreamWorkerConfig } from '../../../src/stream/index.js';
-import { slicesOf } from './counter-fixtures.js';
+import { allViewRows, appendGeneratedClicks, committedCounters, slicesOf } from './counter-fixtures.js';
 import { seededRandom, sleep, startWorker } from '../../helpers/stream-worker-child.js';
 
 const registryModule = fileURLToPath(new URL('../../../src/jobs/counters/registry.ts', import.meta.url));
@@ -55,23 +55,6 @@ function countTruth(records: readonly Uint8Array[]): Map<string, LinkTruth> {
   return truth;
 }
 
-async function allRows(store: Store, view: string): Promise<ViewRow[]> {
-  const rows: ViewRow[] = [];
-  let after: string | undefined;
-  do {
-    const page = await store.views.list(view, { limit: 1_000, after });
-    rows.push(...page.items);
-    after = page.next;
-  } while (after !== undefined);
-  return rows;
-}
-
-async function committedCounters(store: Store): Promise<Map<string, MergedCounters>> {
-  const byLink = new Map<string, ViewRow[]>();
-  for (const row of await allRows(store, counterViewNames.links)) byLink.set(row.key, [...(byLink.get(row.key) ?? []), row]);
-  return new Map([...byLink].map(([linkId, rows]) => [linkId, mergeCounterRows(rows.map((row) => decodeCounterRow(row.value)))]));
-}
-
 /** The committed counters in the truth's shape, for one comparison of everything. */
 function asTruthShape(merged: MergedCounters): object {
   return {
@@ -99,16 +82,8 @@ describe('counters job crash safety', () => {
     // 40 minutes of event time ending 20 minutes ago: inside every bucket window of every partition.
     startMs = Math.floor((clock.nowMs() - 60 * 60_000) / 60_000) * 60_000;
     const generator = createLoadGenerator({ seed: 7, startMs, eventsPerSecond: clicks / (40 * 60), accounts: 4, usersPerAccount: 3, links: 300, visitors: 30_000, networks: 3_000, lateShare: 0, duplicateShare: 0 });
-    const byPartition: Uint8Array[][] = Array.from({ length: partitions }, () => []);
-    for (let made = 0; made < clicks; made += 10_000) {
-      const batch = generator.nextBatch(10_000);
-      const events = toClickEvents(generator.world, batch, { eventIdPrefix: generator.eventIdPrefix, ingestTimeMs: batch.eventTimeMs[batch.size - 1]! + 5, source: 'redirect' });
-      for (const event of events) byPartition[partitionForIp(event.ip, partitions)]!.push(encodeClick(event));
-    }
     const log = await createSegmentedLog({ clock, logger }, { dir: join(folder, 'log'), partitions });
-    for (const [partition, records] of byPartition.entries()) {
-      for (let start = 0; start < records.length; start += 10_000) await log.append(partition, records.slice(start, start + 10_000));
-    }
+    await appendGeneratedClicks(log, generator, clicks);
     endOffsets = await log.endOffsets();
     // The ground truth comes from the log itself, read back record by record.
     const stored: Uint8Array[] = [];
@@ -168,7 +143,7 @@ describe('counters job crash safety', () => {
       expect([...committed.values()].reduce((sum, merged) => sum + merged.totals.total, 0)).toBe(clicks);
 
       // Sketches: each link's union has exactly the registers of a sketch of its addresses.
-      const visitorRows = await allRows(store, counterViewNames.visitors);
+      const visitorRows = await allViewRows(store, counterViewNames.visitors);
       const nowMs = clock.nowMs();
       for (const [linkId, link] of [...truth].slice(0, 40)) {
         const expected = createHll();

@@ -29,17 +29,7 @@ export interface FixtureClick {
   duplicate: boolean;
 }
 
-/** A small deterministic random source (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../helpers/seeded-random.js';
 
 export interface ClickShape {
   accountId: string;
